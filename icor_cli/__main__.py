@@ -1,0 +1,3 @@
+from icor_cli.cli import main
+
+main()

@@ -1,0 +1,269 @@
+"""Named validation checks. Each returns findings; none prints.
+
+``run_checks`` is what ``icor validate`` runs: syntax and schema come from loading, the
+rest look at a valid registry as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from icor_cli.errors import Finding, RegistryInvalid
+from icor_cli.models import Registry
+from icor_cli.store import RegistrySource, build, decode, dump, parse, read_bytes
+from icor_cli.tomlpos import Position, key_positions, locate
+
+CHECK_NAMES = (
+    "syntax", "schema", "uniqueness", "countries", "regions", "dates", "counts", "hygiene",
+    "format",
+)
+
+
+@dataclass
+class Context:
+    """A parsed, schema-valid registry with its text, for checks that need places."""
+
+    registry: Registry
+    text: str
+    display: str
+
+    @cached_property
+    def positions(self) -> dict[tuple[str, ...], Position]:
+        return key_positions(self.text)
+
+    def finding(
+        self, check: str, severity: str, path: tuple[str, ...], message: str,
+        member: str | None = None,
+    ) -> Finding:
+        line, column = locate(self.positions, path)
+        return Finding(check, severity, self.display, message, line, column, member)
+
+
+def check_uniqueness(ctx: Context) -> Iterator[Finding]:
+    """Abbreviations are unique exactly; within a country also after folding case,
+    spacing, punctuation and script (a second ``MLPD`` spelled ``M.L.P.D.`` is a duplicate
+    entry). Across countries a folded clash is allowed: the published list itself has
+    ``PC (ML)`` (Dominican Republic) and ``PC/ML`` (Panama)."""
+    from icor_cli.fold import fold_key
+
+    exact: dict[str, str] = {}
+    folded: dict[tuple[str, str], str] = {}
+    for member_id, member in ctx.registry.members.items():
+        path = ("members", member_id, "abbreviation")
+        first = exact.setdefault(member.abbreviation, member_id)
+        if first != member_id:
+            yield ctx.finding("uniqueness", "error", path,
+                              f"abbreviation {member.abbreviation!r} is also used by {first!r}",
+                              member_id)
+            continue
+        key = (fold_key(member.abbreviation), member.country)
+        first = folded.setdefault(key, member_id)
+        if first != member_id:
+            other = ctx.registry.members[first].abbreviation
+            yield ctx.finding(
+                "uniqueness", "error", path,
+                f"abbreviation {member.abbreviation!r} is the same as {other!r} of {first!r} "
+                f"(in {member.country}) ignoring case, spacing, punctuation and script",
+                member_id,
+            )
+
+
+def check_countries(ctx: Context) -> Iterator[Finding]:
+    """A country's members sit in one region; a split is usually a typo."""
+    regions_of: dict[str, dict[str, str]] = defaultdict(dict)
+    for member_id, member in ctx.registry.members.items():
+        regions_of[member.country].setdefault(member.region, member_id)
+    for country, regions in regions_of.items():
+        if len(regions) > 1:
+            ids = list(regions.values())
+            names = ", ".join(f"{region} ({member})" for region, member in regions.items())
+            yield ctx.finding("countries", "warning", ("members", ids[-1], "region"),
+                              f"members in {country} are in different regions: {names}", ids[-1])
+
+
+def check_regions(ctx: Context) -> Iterator[Finding]:
+    """Every declared region has members and, when regions are stated, a stated figure."""
+    used = {member.region for member in ctx.registry.members.values()}
+    stated = ctx.registry.stated.active_by_region
+    for region in ctx.registry.regions:
+        if region not in used:
+            yield ctx.finding("regions", "warning", ("regions",),
+                              f"region {region!r} has no members")
+        if stated and region not in stated:
+            yield ctx.finding("regions", "warning", ("stated", "active_by_region"),
+                              f"no stated figure for region {region!r}")
+
+
+def check_dates(ctx: Context) -> Iterator[Finding]:
+    """No member joined before the organisation was founded."""
+    founded = ctx.registry.organisation.founded
+    for member_id, member in ctx.registry.members.items():
+        for field in ("joined", "deactivated"):
+            value = getattr(member, field)
+            if value is not None and value < founded:
+                yield ctx.finding("dates", "error", ("members", member_id, field),
+                                  f"{field} {value} is before the organisation was founded "
+                                  f"({founded})", member_id)
+
+
+def check_counts(ctx: Context) -> Iterator[Finding]:
+    """Each stated figure equals the registry's actual one."""
+    stated = ctx.registry.stated
+    actual = ctx.registry.counts()
+    figures = (
+        ("active", "active members", stated.active, actual.active),
+        ("inactive", "inactive members", stated.inactive, actual.inactive),
+        ("total", "members in total", stated.total, actual.total),
+        ("countries", "countries", stated.countries, actual.countries),
+    )
+    for key, what, said, real in figures:
+        if said != real:
+            yield ctx.finding("counts", "error", ("stated", key),
+                              f"stated {key} is {said} but the registry has {real} {what}")
+    for region, said in stated.active_by_region.items():
+        real = actual.active_by_region.get(region, 0)
+        if said != real:
+            yield ctx.finding("counts", "error", ("stated", "active_by_region", region),
+                              f"stated active in {region} is {said} but the registry has {real} "
+                              f"active members in {region}")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_ODD_SPACE = re.compile(r"[ \t]{2,}|\t|[ \t]$|[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_WORD = re.compile(r"\w+")
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else None
+
+
+def mixed_script_word(text: str) -> str | None:
+    """The first word that mixes letters of two scripts (``Haϊtien``), if any."""
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        scripts = {s for s in map(_script, word) if s}
+        if len(scripts) > 1:
+            return word
+    return None
+
+
+def text_problems(text: str, multiline: bool = False) -> list[tuple[str, str]]:
+    """(severity, message) for each hygiene problem in one text value. Only ``notes`` may
+    hold line breaks."""
+    problems: list[tuple[str, str]] = []
+    lines = text.split("\n") if multiline else [text]
+    control = _CONTROL.search(text.replace("\n", "") if multiline else text)
+    if control:
+        problems.append(("error", f"contains control or invisible character "
+                                  f"U+{ord(control.group()):04X}"))
+    elif not multiline and "\n" in text:
+        problems.append(("error", "contains a line break"))
+    if any(_ODD_SPACE.search(line) for line in lines):
+        problems.append(("warning", "contains stray whitespace (tabs, repeated, trailing or "
+                                    "no-break spaces)"))
+    if text.isascii():
+        return problems
+    if not unicodedata.is_normalized("NFC", text):
+        problems.append(("warning", "is not in Unicode NFC form"))
+    word = mixed_script_word(text)
+    if word:
+        problems.append(("warning", f"word {word!r} mixes scripts (a copy-paste corruption?)"))
+    return problems
+
+
+_MEMBER_TEXT = ("abbreviation", "name", "name_en", "deactivation_reason", "notes")
+
+
+def _texts(registry: Registry) -> Iterator[tuple[tuple[str, ...], str, str | None]]:
+    organisation = registry.organisation.model_dump(exclude_none=True)
+    for key, value in organisation.items():
+        if isinstance(value, str):
+            yield ("organisation", key), value, None
+    for index, region in enumerate(registry.regions):
+        yield ("regions", str(index)), region, None
+    if registry.stated.source:
+        yield ("stated", "source"), registry.stated.source, None
+    for member_id, member in registry.members.items():
+        for field in _MEMBER_TEXT:
+            value = getattr(member, field)
+            if value is not None:
+                yield ("members", member_id, field), value, member_id
+
+
+def check_hygiene(ctx: Context) -> Iterator[Finding]:
+    """NFC, no control characters, no stray whitespace, no words mixing scripts."""
+    for path, value, member_id in _texts(ctx.registry):
+        for severity, message in text_problems(value, multiline=path[-1] == "notes"):
+            yield ctx.finding("hygiene", severity, path,
+                              f"{'.'.join(path)} {message}", member_id)
+
+
+def check_format(ctx: Context) -> Iterator[Finding]:
+    """The file is exactly what ``icor fmt`` writes."""
+    canonical = dump(ctx.registry)
+    if ctx.text == canonical:
+        return
+    have, want = ctx.text.split("\n"), canonical.split("\n")
+    line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b),
+                min(len(have), len(want)))
+    yield Finding("format", "warning", ctx.display,
+                  "not in canonical form (run `icor fmt`; `icor fmt --diff` shows the change)",
+                  line, 1)
+
+
+REGISTRY_CHECKS: tuple[tuple[str, Callable[[Context], Iterator[Finding]]], ...] = (
+    ("uniqueness", check_uniqueness),
+    ("countries", check_countries),
+    ("regions", check_regions),
+    ("dates", check_dates),
+    ("counts", check_counts),
+    ("hygiene", check_hygiene),
+    ("format", check_format),
+)
+
+
+def check_registry(registry: Registry, text: str, display: str,
+                   skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every registry-level finding for a schema-valid registry."""
+    ctx = Context(registry, text, display)
+    findings: list[Finding] = []
+    for name, check in REGISTRY_CHECKS:
+        if name not in skip:
+            findings.extend(check(ctx))
+    return findings
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``icor validate`` found; ``registry`` is None when it could not be built."""
+
+    findings: list[Finding]
+    registry: Registry | None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def run_checks(source: RegistrySource) -> Report:
+    """Load ``source`` and run every check. I/O errors propagate (exit 3)."""
+    raw = read_bytes(source)
+    try:
+        text = decode(raw, source.display)
+        registry = build(parse(text, source.display), text, source.display)
+    except RegistryInvalid as invalid:
+        return Report(invalid.findings, None)
+    return Report(check_registry(registry, text, source.display), registry)

@@ -1,0 +1,109 @@
+"""The ``icor`` command: global options, command registration and the one error boundary.
+
+Commands live in ``icor_cli.commands``; each reads load → compute → render (→ save).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from icor_cli import __version__
+from icor_cli.errors import IcorError, RegistryInvalid
+from icor_cli.render import write_error, write_location_error
+
+
+class IcorGroup(TyperGroup):
+    """Turns every ``IcorError`` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IcorError as error:
+            if os.environ.get("ICOR_DEBUG") == "1":
+                raise
+            report_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # `icor list | head`: the reader is gone; stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: still one line, unless debugging
+            if os.environ.get("ICOR_DEBUG") == "1":
+                raise
+            write_error(f"internal error: {type(error).__name__}: {error} "
+                        "(run with ICOR_DEBUG=1 for a traceback)")
+            raise typer.Exit(1) from None
+
+
+def report_error(error: IcorError) -> None:
+    if isinstance(error, RegistryInvalid) and error.findings:
+        for finding in error.findings:
+            write_location_error(finding.format())
+    else:
+        write_error(str(error))
+
+
+app = typer.Typer(
+    cls=IcorGroup,
+    name="icor",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"icor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    registry: Annotated[
+        str | None,
+        typer.Option("--registry", "-r", metavar="PATH",
+                     help="Registry file (default: $ICOR_REGISTRY, the nearest registry.toml "
+                          "upward, else the bundled copy)."),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Keep the ICOR member registry (registry.toml) valid, queryable and safely editable.
+
+    \b
+    Examples:
+      icor stats
+      icor list --region Asia --format json | jq length
+      icor validate --strict
+    """
+    ctx.obj = registry
+
+
+def register() -> None:
+    from icor_cli.commands import check
+
+    check.register(app)
+
+
+register()
+
+
+def main() -> None:
+    try:
+        app(prog_name="icor")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,208 @@
+"""Find, read, parse and serialise the registry file.
+
+Every way a file can be wrong (bytes, TOML syntax, nesting, schema) becomes a ``Finding``
+with ``file:line:col``; loading raises ``RegistryInvalid`` carrying all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from icor_cli.models import Registry
+
+FILENAME = "registry.toml"
+ENV_VAR = "ICOR_REGISTRY"
+MAX_NESTING = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrySource:
+    """Where the registry comes from, and how to name it in messages."""
+
+    path: Path
+    display: str
+    bundled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A registry as read: the exact bytes (to detect changes) and the validated model."""
+
+    source: RegistrySource
+    raw: bytes
+    text: str
+    registry: Registry
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def bundled_registry() -> Path:
+    """The read-only registry shipped in the package (or the checkout's, when editable)."""
+    packaged = Path(__file__).with_name(FILENAME)
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / FILENAME
+
+
+def find_registry(
+    option: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> RegistrySource:
+    """``--registry``, else ``$ICOR_REGISTRY``, else the nearest ``registry.toml`` upward,
+    else the bundled copy."""
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    explicit = option or environ.get(ENV_VAR) or None
+    if explicit:
+        return RegistrySource(Path(explicit), explicit)
+    for directory in (cwd, *cwd.parents):
+        candidate = directory / FILENAME
+        if candidate.is_file():
+            return RegistrySource(candidate, _display(candidate, cwd))
+    path = bundled_registry()
+    return RegistrySource(path, str(path), bundled=True)
+
+
+def read_bytes(source: RegistrySource) -> bytes:
+    try:
+        return source.path.read_bytes()
+    except FileNotFoundError:
+        raise RegistryIOError(f"{source.display}: no such file") from None
+    except IsADirectoryError:
+        raise RegistryIOError(f"{source.display}: is a directory") from None
+    except OSError as error:
+        raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def decode(raw: bytes, display: str) -> str:
+    """UTF-8 text without a byte-order mark, or ``RegistryInvalid`` naming the place."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise RegistryInvalid(
+            [Finding("syntax", "error", display, "byte-order mark not allowed; save as UTF-8 "
+                     "without BOM", 1, 1)]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = raw[: error.start].decode("utf-8")
+        line, column = _position(good, len(good))
+        message = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); the file must be UTF-8"
+        raise RegistryInvalid([Finding("syntax", "error", display, message, line, column)]) from None
+
+
+def _nesting_position(text: str) -> tuple[int, int]:
+    """Where brackets first open deeper than ``MAX_NESTING`` (strings are not skipped:
+    this only runs after the parser already refused the nesting)."""
+    depth = 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return _position(text, offset)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return (1, 1)
+
+
+def parse(text: str, display: str) -> dict[str, Any]:
+    """TOML text to plain data, or ``RegistryInvalid`` with the parser's position."""
+    import tomli
+
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        finding = Finding("syntax", "error", display, f"TOML syntax: {error.msg}",
+                          error.lineno, error.colno)
+    except RecursionError:
+        line, column = _nesting_position(text)
+        finding = Finding("syntax", "error", display, "arrays or inline tables nested too deeply",
+                          line, column)
+    raise RegistryInvalid([finding])
+
+
+def _schema_message(error: Any) -> str:
+    loc = [str(part) for part in error["loc"]]
+    kind = error["type"]
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+        return f"{'.'.join(loc)}: id {loc[-1]!r} must be a lowercase slug ([a-z0-9][a-z0-9-]*)"
+    where = ".".join(loc) or "top level"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown field {loc[-1]!r}"
+    if kind == "missing":
+        return f"{where}: missing required field {loc[-1]!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: must be non-empty text without leading or trailing whitespace"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if kind.endswith("_type"):
+        message += f" (got {type(value).__name__})"
+    elif kind in ("literal_error", "enum") and isinstance(value, str | int):
+        message += f" (got {value!r})"
+    return f"{where}: {message}"
+
+
+def schema_findings(error: ValidationError, text: str, display: str) -> list[Finding]:
+    """One finding per Pydantic error, located at the offending key or table."""
+    from icor_cli.tomlpos import key_positions, locate
+
+    positions = key_positions(text)
+    findings = []
+    for item in error.errors(include_url=False):
+        loc = [part for part in item["loc"] if part != "[key]"]
+        member = str(loc[1]) if len(loc) > 1 and loc[0] == "members" else None
+        if item["type"] == "missing":
+            # A missing key has no line of its own: point at its table.
+            loc = loc[:-1]
+        line, column = locate(positions, [str(part) for part in loc])
+        findings.append(
+            Finding("schema", "error", display, _schema_message(item), line, column, member)
+        )
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0))
+    return findings
+
+
+def build(data: dict[str, Any], text: str, display: str) -> Registry:
+    """Validate parsed data into a ``Registry``, or raise with every schema finding."""
+    from pydantic import ValidationError
+
+    from icor_cli.models import Registry
+
+    try:
+        return Registry.from_data(data)
+    except ValidationError as error:
+        raise RegistryInvalid(schema_findings(error, text, display)) from None
+
+
+def load(source: RegistrySource) -> Loaded:
+    raw = read_bytes(source)
+    text = decode(raw, source.display)
+    registry = build(parse(text, source.display), text, source.display)
+    return Loaded(source, raw, text, registry)
+
+
+def dump(registry: Registry) -> str:
+    """The canonical text: the same data always gives the same bytes."""
+    import tomli_w
+
+    return tomli_w.dumps(registry.to_data())
