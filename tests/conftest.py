@@ -1,0 +1,77 @@
+"""Shared fixtures: a private copy of the registry per test, and two ways to run icor.
+
+``icor`` runs the installed console script in a subprocess (what users and scripts do);
+``invoke`` runs the Typer app in-process with CliRunner (fast, for many small cases).
+Both point ICOR_REGISTRY at the copy, so no test touches the real file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "registry.toml"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _icor_command() -> list[str]:
+    script = shutil.which("icor", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "icor_cli"]
+
+
+@pytest.fixture
+def registry_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped registry in tmp_path; ICOR_REGISTRY points at it."""
+    path = tmp_path / "registry.toml"
+    shutil.copyfile(SHIPPED, path)
+    monkeypatch.setenv("ICOR_REGISTRY", str(path))
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+@pytest.fixture
+def icor(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the installed ``icor`` (stdout is a pipe, so never a terminal)."""
+    monkeypatch.delenv("ICOR_DEBUG", raising=False)
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Result:
+        full_env = {**os.environ, **(env or {})}
+        done = subprocess.run(
+            [*_icor_command(), *args], capture_output=True, text=True, input=input,
+            env=full_env, cwd=cwd, timeout=120,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def invoke(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
+    """Run the Typer app in-process."""
+    from icor_cli.cli import app
+
+    monkeypatch.delenv("ICOR_DEBUG", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    yield run
