@@ -1,8 +1,10 @@
-"""``icor validate`` and ``icor schema``."""
+"""``icor validate`` and ``icor schema``: checking a registry, and the file format's schema."""
 
 from __future__ import annotations
 
-from enum import Enum
+import os
+import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +12,7 @@ import typer
 from icor_cli.commands import source
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -20,7 +22,9 @@ def validate(
     ctx: typer.Context,
     fmt: Annotated[
         ReportFormat | None,
-        typer.Option("--format", "-f", help="text (default), json, or github annotations."),
+        typer.Option("--format", "-f",
+                     help="text, json, or github annotations (default: github when "
+                          "$GITHUB_ACTIONS is true, else text)."),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 on warnings too."),
@@ -35,17 +39,28 @@ def validate(
     unless --strict.
 
     \b
+    In GitHub Actions ($GITHUB_ACTIONS=true) the default format is github:
+    annotations on the pull request's diff, and a Markdown summary appended
+    to $GITHUB_STEP_SUMMARY when it is set.
+
+    \b
     Examples:
       icor validate
       icor validate --strict --format github
       icor validate --format json | jq '.[] | .message'
     """
     from icor_cli.checks import run_checks
+    from icor_cli.errors import RegistryIOError
     from icor_cli.render import findings as render
 
     where = source(ctx)
-    report = run_checks(where)
-    chosen = fmt or ReportFormat.text
+    chosen = fmt or default_format()
+    try:
+        report = run_checks(where)
+    except RegistryIOError as error:
+        if chosen is ReportFormat.github:
+            render.render_github_failure(where.display, str(error))
+        raise
     if chosen is ReportFormat.json:
         render.render_json(report)
     elif chosen is ReportFormat.github:
@@ -56,5 +71,33 @@ def validate(
         raise typer.Exit(1)
 
 
+def default_format() -> ReportFormat:
+    """github inside GitHub Actions (so findings land on the diff), text elsewhere."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return ReportFormat.github
+    return ReportFormat.text
+
+
+def schema() -> None:
+    """Print the JSON Schema of the registry file format.
+
+    \b
+    The schema (JSON Schema draft 2020-12) is generated from the models that
+    icor validate uses. Editors with a TOML language server (taplo, Even
+    Better TOML) use it to complete and check registry.toml as it is typed.
+    Rules that need the whole file (regions declared in `regions`, unique
+    abbreviations, stated counts) are only checked by icor validate.
+
+    \b
+    Examples:
+      icor schema > registry.schema.json
+      icor schema | jq '.["$defs"].Member.required'
+    """
+    from icor_cli.jsonschema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
 def register(app: typer.Typer) -> None:
     app.command("validate")(validate)
+    app.command("schema")(schema)

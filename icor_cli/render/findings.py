@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icor_cli.render import console, is_terminal, no_color
@@ -66,10 +68,22 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_line(finding: Finding) -> str:
+def annotation_path(file: str, workspace: str | None = None) -> str:
+    """``file`` relative to the workspace (``$GITHUB_WORKSPACE``, else the current
+    directory), as GitHub needs it to place an annotation on the pull request's diff.
+    A file outside the workspace keeps the name it was given."""
+    base = Path(workspace or os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
+    try:
+        relative = Path(file).resolve().relative_to(base.resolve())
+    except (ValueError, OSError):
+        return file
+    return relative.as_posix()
+
+
+def github_line(finding: Finding, file: str | None = None) -> str:
     """A workflow command, so the finding shows on the pull request's diff."""
     kind = "error" if finding.severity == "error" else "warning"
-    props = [f"file={_escape_property(finding.file)}"]
+    props = [f"file={_escape_property(finding.file if file is None else file)}"]
     if finding.line is not None:
         props.append(f"line={finding.line}")
     if finding.column is not None:
@@ -79,6 +93,113 @@ def github_line(finding: Finding) -> str:
 
 
 def render_github(report: Report, display: str) -> None:
+    """Annotations on stdout (the runner reads them from the log), then the summary line;
+    and, when ``$GITHUB_STEP_SUMMARY`` names a file, a Markdown summary appended there."""
+    paths: dict[str, str] = {}
     for finding in report.findings:
-        sys.stdout.write(github_line(finding) + "\n")
+        if finding.file not in paths:
+            paths[finding.file] = annotation_path(finding.file)
+        sys.stdout.write(github_line(finding, paths[finding.file]) + "\n")
     sys.stdout.write(summary(report, display) + "\n")
+    sys.stdout.flush()
+    write_step_summary(step_summary_markdown(report, display))
+
+
+def render_github_failure(display: str, message: str) -> None:
+    """When the registry cannot even be read (missing, unreadable): one annotation and a
+    step summary that names the problem. The caller still reports the error itself."""
+    sys.stdout.write(f"::error file={_escape_property(annotation_path(display))},"
+                     f"title=icor validate::{_escape_data(message)}\n")
+    sys.stdout.flush()
+    write_step_summary(
+        f"## ❌ icor validate: `{_md_code(display)}`\n\n"
+        f"The registry could not be read: {_md_cell(message)}\n\n"
+    )
+
+
+# --- the step summary (Markdown) ---------------------------------------------------------
+
+# GitHub shows at most this many annotations of each kind per step on the diff; the step
+# summary lists every finding (up to SUMMARY_ROWS, to stay well under its 1 MiB limit).
+ANNOTATION_LIMIT = 10
+SUMMARY_ROWS = 500
+
+
+def _md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    flat = " ".join(text.split())
+    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _md_code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|")
+
+
+def _stated_rows(report: Report) -> list[tuple[str, int, int]]:
+    """(figure, stated, actual) for every stated figure."""
+    registry = report.registry
+    if registry is None:
+        return []
+    stated = registry.stated
+    actual = registry.counts()
+    rows = [
+        ("active", stated.active, actual.active),
+        ("inactive", stated.inactive, actual.inactive),
+        ("total", stated.total, actual.total),
+        ("countries", stated.countries, actual.countries),
+    ]
+    for region, said in stated.active_by_region.items():
+        rows.append((f"active in {region}", said, actual.active_by_region.get(region, 0)))
+    return rows
+
+
+def step_summary_markdown(report: Report, display: str) -> str:
+    """The Markdown ``icor validate`` appends to ``$GITHUB_STEP_SUMMARY``: a verdict, every
+    finding, and the stated counts next to the actual ones."""
+    failed = report.errors > 0
+    mark = "❌" if failed else ("⚠️" if report.warnings else "✅")
+    lines = [f"## {mark} icor validate: `{_md_code(display)}`", ""]
+    if report.registry is None:
+        lines += ["The registry could not be loaded, so the other checks did not run.", ""]
+    lines += [_md_cell(summary(report, display)), ""]
+    if report.findings:
+        lines += ["| severity | where | check | message |", "|---|---|---|---|"]
+        for finding in report.findings[:SUMMARY_ROWS]:
+            where = finding.file
+            if finding.line is not None:
+                where += f":{finding.line}:{finding.column or 1}"
+            icon = "❌" if finding.severity == "error" else "⚠️"
+            lines.append(f"| {icon} {finding.severity} | `{_md_code(where)}` | "
+                         f"{finding.check} | {_md_cell(finding.message)} |")
+        if len(report.findings) > SUMMARY_ROWS:
+            lines.append(f"| | | | … and {len(report.findings) - SUMMARY_ROWS} more "
+                         "(run `icor validate` locally) |")
+        lines.append("")
+        if report.errors > ANNOTATION_LIMIT or report.warnings > ANNOTATION_LIMIT:
+            lines += [f"GitHub shows at most {ANNOTATION_LIMIT} annotations of each kind on "
+                      "the diff; this table lists every finding.", ""]
+    rows = _stated_rows(report)
+    if rows:
+        lines += ["### Stated vs actual", "", "| figure | stated | actual | match |",
+                  "|---|---:|---:|---|"]
+        for figure, said, real in rows:
+            verdict = "✅" if said == real else f"❌ {real - said:+d}"
+            lines.append(f"| {_md_cell(figure)} | {said} | {real} | {verdict} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_step_summary(markdown: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` if set. A summary that cannot be written is a
+    warning on stderr, never a failure of the check itself."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with Path(target).open("a", encoding="utf-8") as stream:
+            stream.write(markdown)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        sys.stderr.write(f"icor: warning: cannot write the step summary to {target}: "
+                         f"{reason}\n")
+        sys.stderr.flush()
