@@ -102,7 +102,7 @@ def render_github(report: Report, display: str) -> None:
         sys.stdout.write(github_line(finding, paths[finding.file]) + "\n")
     sys.stdout.write(summary(report, display) + "\n")
     sys.stdout.flush()
-    write_step_summary(step_summary_markdown(report, display))
+    write_step_summary(step_summary_markdown(report, annotation_path(display), paths))
 
 
 def render_github_failure(display: str, message: str) -> None:
@@ -112,7 +112,7 @@ def render_github_failure(display: str, message: str) -> None:
                      f"title=icor validate::{_escape_data(message)}\n")
     sys.stdout.flush()
     write_step_summary(
-        f"## ❌ icor validate: `{_md_code(display)}`\n\n"
+        f"## ❌ icor validate: `{_md_code(annotation_path(display))}`\n\n"
         f"The registry could not be read: {_md_cell(message)}\n\n"
     )
 
@@ -153,9 +153,12 @@ def _stated_rows(report: Report) -> list[tuple[str, int, int]]:
     return rows
 
 
-def step_summary_markdown(report: Report, display: str) -> str:
+def step_summary_markdown(report: Report, display: str,
+                          paths: dict[str, str] | None = None) -> str:
     """The Markdown ``icor validate`` appends to ``$GITHUB_STEP_SUMMARY``: a verdict, every
-    finding, and the stated counts next to the actual ones."""
+    finding, and the stated counts next to the actual ones. ``paths`` renames findings'
+    files (to their paths in the workspace)."""
+    paths = paths or {}
     failed = report.errors > 0
     mark = "❌" if failed else ("⚠️" if report.warnings else "✅")
     lines = [f"## {mark} icor validate: `{_md_code(display)}`", ""]
@@ -165,7 +168,7 @@ def step_summary_markdown(report: Report, display: str) -> str:
     if report.findings:
         lines += ["| severity | where | check | message |", "|---|---|---|---|"]
         for finding in report.findings[:SUMMARY_ROWS]:
-            where = finding.file
+            where = paths.get(finding.file, finding.file)
             if finding.line is not None:
                 where += f":{finding.line}:{finding.column or 1}"
             icon = "❌" if finding.severity == "error" else "⚠️"
