@@ -192,3 +192,18 @@ def test_summary_escapes_table_cells(icor: Run, registry_file: Path, actions: Pa
     for row in rows:
         assert len(re.split(r"(?<!\\)\|", row)) == 6, row  # 4 cells: no pipe splits the row
         assert "A \\| &lt;b>" in row
+
+
+def test_project_workflow_runs_ci_script_on_python_3_11() -> None:
+    yaml = pytest.importorskip("yaml")
+    from conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(
+        encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    assert job["runs-on"] == "ubuntu-latest"
+    steps = job["steps"]
+    python = next(step for step in steps if step.get("uses", "").startswith(
+        "actions/setup-python"))
+    assert python["with"]["python-version"] == "3.11"
+    assert any("bash .ci/run" in step.get("run", "") for step in steps)

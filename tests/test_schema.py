@@ -145,3 +145,36 @@ def test_schema_needs_no_registry(icor: Run, tmp_path: Any) -> None:
     result = icor("-r", str(tmp_path / "missing.toml"), "schema")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"]
+
+
+def test_taplo_config_associates_the_schema_with_registry_toml() -> None:
+    with (ROOT / ".taplo.toml").open("rb") as stream:
+        config = tomllib.load(stream)
+    rules = [rule for rule in config["rule"] if "registry.toml" in rule.get("include", [])]
+    assert rules, ".taplo.toml has no rule for registry.toml"
+    for rule in rules:
+        assert "**/registry.toml" in rule["include"]
+        assert (ROOT / rule["schema"]["path"]) == CHECKED_IN
+
+
+def test_taplo_checks_registry_toml_against_the_schema(tmp_path: Any) -> None:
+    """The editor's view, where the taplo CLI is installed (``npm install @taplo/cli``)."""
+    import shutil
+    import subprocess
+
+    taplo = shutil.which("taplo")
+    if taplo is None:
+        pytest.skip("the taplo CLI is not installed")
+    for name in (".taplo.toml", "registry.schema.json"):
+        shutil.copyfile(ROOT / name, tmp_path / name)
+    registry = tmp_path / "registry.toml"
+    shutil.copyfile(SHIPPED, registry)
+    good = subprocess.run([taplo, "check", "registry.toml"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0, good.stderr
+    registry.write_text(SHIPPED.read_text(encoding="utf-8").replace(
+        'country = "PK"', 'country = "XX"', 1), encoding="utf-8")
+    bad = subprocess.run([taplo, "check", "registry.toml"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0
+    assert '"XX" is not one of' in bad.stderr
