@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import typer
-
 from conftest import ROOT
+
 from icor_cli.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import SHIPPED, Result
+
 from icor_cli.errors import Finding
 from icor_cli.render.findings import annotation_path, github_line
 
@@ -160,7 +160,7 @@ def test_paths_are_relative_to_the_workspace(icor: Run, tmp_path: Path, actions:
     shutil.copyfile(SHIPPED, data / "registry.toml")
     break_counts(data / "registry.toml")
     monkeypatch.delenv("ICOR_REGISTRY", raising=False)
-    from_below = icor(cwd=data / "deep", *["validate"])
+    from_below = icor("validate", cwd=data / "deep")
     assert "::error file=data/registry.toml,line=" in from_below.stdout
     absolute = icor("-r", str(data / "registry.toml"), "validate", cwd=tmp_path)
     assert "::error file=data/registry.toml,line=" in absolute.stdout

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 import typer
-
 from conftest import Result
+
 from icor_cli import __version__
 from icor_cli.cli import app
 

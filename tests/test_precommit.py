@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SHIPPED
 
 # pip's ways of saying it could not reach an index: skip, do not fail.

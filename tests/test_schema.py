@@ -11,8 +11,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, SHIPPED, Result
+
 from icor_cli.countries import ALPHA_2
 from icor_cli.jsonschema import registry_schema, schema_text
 
