@@ -207,3 +207,16 @@ def test_project_workflow_runs_ci_script_on_python_3_11() -> None:
         "actions/setup-python"))
     assert python["with"]["python-version"] == "3.11"
     assert any("bash .ci/run" in step.get("run", "") for step in steps)
+
+
+def test_annotation_path_of_a_symlinked_registry(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    target = tmp_path / "elsewhere.toml"
+    target.write_text("", encoding="utf-8")
+    (workspace / "registry.toml").symlink_to(target)
+    assert annotation_path(str(workspace / "registry.toml"), str(workspace)) == "registry.toml"
+    linked = tmp_path / "linked-ws"
+    linked.symlink_to(workspace)
+    assert annotation_path(str(workspace / "x" / "registry.toml"), str(linked)) == (
+        "x/registry.toml")

@@ -68,16 +68,24 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def _absolute(path: Path) -> Path:
+    """Absolute and normalised, without resolving symlinks."""
+    return Path(os.path.normpath(path.absolute()))
+
+
 def annotation_path(file: str, workspace: str | None = None) -> str:
     """``file`` relative to the workspace (``$GITHUB_WORKSPACE``, else the current
     directory), as GitHub needs it to place an annotation on the pull request's diff.
     A file outside the workspace keeps the name it was given."""
     base = Path(workspace or os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
-    try:
-        relative = Path(file).resolve().relative_to(base.resolve())
-    except (ValueError, OSError):
-        return file
-    return relative.as_posix()
+    path = Path(file)
+    # As written first (a symlinked registry keeps its own place), then with links resolved.
+    for candidate, root in ((_absolute(path), _absolute(base)), (path.resolve(), base.resolve())):
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return file
 
 
 def github_line(finding: Finding, file: str | None = None) -> str:
