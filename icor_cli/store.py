@@ -44,8 +44,10 @@ class Loaded:
 
 
 def _display(path: Path, cwd: Path) -> str:
+    """Relative to the working directory when the file is below it (as linters print,
+    and as GitHub needs for annotations), else as given."""
     try:
-        return str(path.resolve().relative_to(cwd.resolve()))
+        return str(path.absolute().relative_to(cwd.absolute()))
     except ValueError:
         return str(path)
 
@@ -69,7 +71,7 @@ def find_registry(
     cwd = Path.cwd() if cwd is None else cwd
     explicit = option or environ.get(ENV_VAR) or None
     if explicit:
-        return RegistrySource(Path(explicit), explicit)
+        return RegistrySource(Path(explicit), _display(Path(explicit), cwd))
     for directory in (cwd, *cwd.parents):
         candidate = directory / FILENAME
         if candidate.is_file():
