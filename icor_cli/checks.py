@@ -141,13 +141,14 @@ _WORD = re.compile(r"\w+")
 def _script(char: str) -> str | None:
     if not char.isalpha():
         return None
-    name = unicodedata.name(char, "")
+    name: str = unicodedata.name(char, "")
     return name.split(" ", 1)[0] if name else None
 
 
 def mixed_script_word(text: str) -> str | None:
     """The first word that mixes letters of two scripts (``Haϊtien``), if any."""
-    for word in _WORD.findall(text):
+    words: list[str] = _WORD.findall(text)
+    for word in words:
         if word.isascii():
             continue
         scripts = {s for s in map(_script, word) if s}

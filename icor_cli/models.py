@@ -198,9 +198,11 @@ class Registry(BaseModel):
         by_region = data["stated"].get("active_by_region")
         if by_region:
             order = {region: index for index, region in enumerate(self.regions)}
-            data["stated"]["active_by_region"] = dict(
-                sorted(by_region.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-            )
+
+            def place(item: tuple[str, int]) -> tuple[int, str]:
+                return order.get(item[0], len(order)), item[0]
+
+            data["stated"]["active_by_region"] = dict(sorted(by_region.items(), key=place))
         data["members"] = {
             member_id: self.members[member_id].model_dump(exclude_none=True)
             for member_id in sorted(self.members)

@@ -109,7 +109,8 @@ def decode(raw: bytes, display: str) -> str:
         good = raw[: error.start].decode("utf-8")
         line, column = _position(good, len(good))
         message = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); the file must be UTF-8"
-        raise RegistryInvalid([Finding("syntax", "error", display, message, line, column)]) from None
+        finding = Finding("syntax", "error", display, message, line, column)
+        raise RegistryInvalid([finding]) from None
 
 
 def _nesting_position(text: str) -> tuple[int, int]:

@@ -51,7 +51,7 @@ def test_page_has_five_region_sections_of_59_members() -> None:
     assert len(REGISTRY.members) == 59
 
 
-@pytest.mark.parametrize(("region", "line"), PAGE_LINES, ids=[l[:20] for _, l in PAGE_LINES])
+@pytest.mark.parametrize(("region", "line"), PAGE_LINES, ids=[line[:20] for _, line in PAGE_LINES])
 def test_member_matches_its_page_line(region: str, line: str) -> None:
     member = REGISTRY.members[_owner(line)]
     fixed = line

@@ -305,7 +305,7 @@ def test_duplicate_abbreviations(invoke: Run, tmp_path: Path, abbreviation: str)
 def test_folded_clash_across_countries_is_allowed(invoke: Run, tmp_path: Path) -> None:
     # As published: PC (ML) of the Dominican Republic and PC/ML of Panama.
     text = canonical().replace('abbreviation = "SPB"', 'abbreviation = "M.L.P.D."')
-    result, found = findings(invoke, write(tmp_path, text))
+    _, found = findings(invoke, write(tmp_path, text))
     assert [f for f in found if f["check"] == "uniqueness"] == []
 
 
@@ -402,7 +402,7 @@ def test_non_canonical_file_is_a_warning(invoke: Run, tmp_path: Path) -> None:
 
 def test_comment_makes_a_file_non_canonical(invoke: Run, tmp_path: Path) -> None:
     text = "# maintained by hand\n" + canonical()
-    result, found = findings(invoke, write(tmp_path, text))
+    _, found = findings(invoke, write(tmp_path, text))
     assert [(f["check"], f["line"]) for f in found] == [("format", 1)]
 
 
