@@ -155,6 +155,9 @@ def _schema_message(error: Any) -> str:
     if kind == "missing":
         return f"{where}: missing required field {loc[-1]!r}"
     if kind == "string_pattern_mismatch":
+        if loc[-1] == "country":
+            value = error.get("input")
+            return f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code (upper case)"
         return f"{where}: must be non-empty text without leading or trailing whitespace"
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
@@ -205,7 +208,12 @@ def load(source: RegistrySource) -> Loaded:
 
 
 def dump(registry: Registry) -> str:
-    """The canonical text: the same data always gives the same bytes."""
-    import tomli_w
+    """The canonical text (tomli-w's, see ``canonical``): the same data always gives the
+    same bytes."""
+    from icor_cli.canonical import dumps
 
-    return tomli_w.dumps(registry.to_data())
+    # The members' own __dict__s, unset (None) fields and all: the writer leaves None out,
+    # and not copying 100,000 dicts saves half a second.
+    data = registry.head_data()
+    data["members"] = {i: registry.members[i].__dict__ for i in sorted(registry.members)}
+    return dumps(data)
