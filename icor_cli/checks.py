@@ -149,7 +149,7 @@ _SCRIPT_LETTERS = (
 _KNOWN_SCRIPTS = re.compile(
     r"[\x00-\u052f\u1c80-\u1c8f\u1e00-\u1fff\u2de0-\u2dff\ua640-\ua69f]*"
 )
-_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 
 
 def _script(char: str) -> str | None:
