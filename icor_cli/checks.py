@@ -141,10 +141,14 @@ _WORD = re.compile(r"\w+")
 # The scripts a copy-paste corruption mixes (Latin "Haϊtien" with a Greek iota, Latin with
 # a Cyrillic "а"). Regexes keep this check cheap on 100,000 members; words holding letters
 # of any other script fall back to Unicode character names.
-_SCRIPT_LETTERS = (
-    re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
-    re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
-    re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]"),
+_SCRIPT_RANGES = (
+    ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)),
+    ((0x370, 0x3FF), (0x1F00, 0x1FFF)),
+    ((0x400, 0x52F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F)),
+)
+_SCRIPT_LETTERS = tuple(
+    re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+    for ranges in _SCRIPT_RANGES
 )
 _KNOWN_SCRIPTS = re.compile(
     r"[\x00-\u052f\u1c80-\u1c8f\u1e00-\u1fff\u2de0-\u2dff\ua640-\ua69f]*"
@@ -223,10 +227,11 @@ def _script_letters() -> dict[int, str | None]:
     """A ``str.translate`` table: Latin letters → L, Greek → G, Cyrillic → C; digits,
     underscores and combining marks dropped, so letters they separate become adjacent."""
     table: dict[int, str | None] = {}
-    for letters, mark in zip(_SCRIPT_LETTERS, "LGC", strict=True):
-        for code in range(0x3000):
-            if letters.fullmatch(chr(code)) and chr(code).isalpha():
-                table[code] = mark
+    for ranges, mark in zip(_SCRIPT_RANGES, "LGC", strict=True):
+        for first, last in ranges:
+            for code in range(first, last + 1):
+                if chr(code).isalpha():
+                    table[code] = mark
     for code in [*range(0x30, 0x3A), 0x5F, *range(0x300, 0x370)]:
         table[code] = None
     return table
