@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid
 from icor_cli.models import Registry
 from icor_cli.store import RegistrySource, build, decode, dump, parse, read_bytes
@@ -345,6 +346,9 @@ def run_checks(source: RegistrySource) -> Report:
     try:
         text = decode(raw, source.display)
         registry = build(parse(text, source.display), text, source.display)
+        progress.phase("checking")
+        return Report(check_registry(registry, text, source.display), registry)
     except RegistryInvalid as invalid:
         return Report(invalid.findings, None)
-    return Report(check_registry(registry, text, source.display), registry)
+    finally:
+        progress.clear()

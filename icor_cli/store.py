@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError
 
 if TYPE_CHECKING:
@@ -82,13 +83,15 @@ def find_registry(
 
 def read_bytes(source: RegistrySource) -> bytes:
     try:
-        return source.path.read_bytes()
+        raw = source.path.read_bytes()
     except FileNotFoundError:
         raise RegistryIOError(f"{source.display}: no such file") from None
     except IsADirectoryError:
         raise RegistryIOError(f"{source.display}: is a directory") from None
     except OSError as error:
         raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    progress.start(len(raw), source.display)
+    return raw
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -131,6 +134,7 @@ def parse(text: str, display: str) -> dict[str, Any]:
     """TOML text to plain data, or ``RegistryInvalid`` with the parser's position."""
     import tomli
 
+    progress.phase("parsing")
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -194,6 +198,7 @@ def build(data: dict[str, Any], text: str, display: str) -> Registry:
 
     from icor_cli.models import Registry
 
+    progress.phase("validating")
     try:
         return Registry.from_data(data)
     except ValidationError as error:
@@ -202,8 +207,11 @@ def build(data: dict[str, Any], text: str, display: str) -> Registry:
 
 def load(source: RegistrySource) -> Loaded:
     raw = read_bytes(source)
-    text = decode(raw, source.display)
-    registry = build(parse(text, source.display), text, source.display)
+    try:
+        text = decode(raw, source.display)
+        registry = build(parse(text, source.display), text, source.display)
+    finally:
+        progress.clear()
     return Loaded(source, raw, text, registry)
 
 
