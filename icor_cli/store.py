@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError
 
 if TYPE_CHECKING:
@@ -44,8 +45,10 @@ class Loaded:
 
 
 def _display(path: Path, cwd: Path) -> str:
+    """Relative to the working directory when the file is below it (as linters print,
+    and as GitHub needs for annotations), else as given."""
     try:
-        return str(path.resolve().relative_to(cwd.resolve()))
+        return str(path.absolute().relative_to(cwd.absolute()))
     except ValueError:
         return str(path)
 
@@ -69,7 +72,7 @@ def find_registry(
     cwd = Path.cwd() if cwd is None else cwd
     explicit = option or environ.get(ENV_VAR) or None
     if explicit:
-        return RegistrySource(Path(explicit), explicit)
+        return RegistrySource(Path(explicit), _display(Path(explicit), cwd))
     for directory in (cwd, *cwd.parents):
         candidate = directory / FILENAME
         if candidate.is_file():
@@ -80,13 +83,15 @@ def find_registry(
 
 def read_bytes(source: RegistrySource) -> bytes:
     try:
-        return source.path.read_bytes()
+        raw = source.path.read_bytes()
     except FileNotFoundError:
         raise RegistryIOError(f"{source.display}: no such file") from None
     except IsADirectoryError:
         raise RegistryIOError(f"{source.display}: is a directory") from None
     except OSError as error:
         raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    progress.start(len(raw), source.display)
+    return raw
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -107,7 +112,8 @@ def decode(raw: bytes, display: str) -> str:
         good = raw[: error.start].decode("utf-8")
         line, column = _position(good, len(good))
         message = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); the file must be UTF-8"
-        raise RegistryInvalid([Finding("syntax", "error", display, message, line, column)]) from None
+        finding = Finding("syntax", "error", display, message, line, column)
+        raise RegistryInvalid([finding]) from None
 
 
 def _nesting_position(text: str) -> tuple[int, int]:
@@ -128,6 +134,7 @@ def parse(text: str, display: str) -> dict[str, Any]:
     """TOML text to plain data, or ``RegistryInvalid`` with the parser's position."""
     import tomli
 
+    progress.phase("parsing")
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -152,6 +159,9 @@ def _schema_message(error: Any) -> str:
     if kind == "missing":
         return f"{where}: missing required field {loc[-1]!r}"
     if kind == "string_pattern_mismatch":
+        if loc[-1] == "country":
+            value = error.get("input")
+            return f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code (upper case)"
         return f"{where}: must be non-empty text without leading or trailing whitespace"
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
@@ -188,6 +198,7 @@ def build(data: dict[str, Any], text: str, display: str) -> Registry:
 
     from icor_cli.models import Registry
 
+    progress.phase("validating")
     try:
         return Registry.from_data(data)
     except ValidationError as error:
@@ -196,13 +207,21 @@ def build(data: dict[str, Any], text: str, display: str) -> Registry:
 
 def load(source: RegistrySource) -> Loaded:
     raw = read_bytes(source)
-    text = decode(raw, source.display)
-    registry = build(parse(text, source.display), text, source.display)
+    try:
+        text = decode(raw, source.display)
+        registry = build(parse(text, source.display), text, source.display)
+    finally:
+        progress.clear()
     return Loaded(source, raw, text, registry)
 
 
 def dump(registry: Registry) -> str:
-    """The canonical text: the same data always gives the same bytes."""
-    import tomli_w
+    """The canonical text (tomli-w's, see ``canonical``): the same data always gives the
+    same bytes."""
+    from icor_cli.canonical import dumps
 
-    return tomli_w.dumps(registry.to_data())
+    # The members' own __dict__s, unset (None) fields and all: the writer leaves None out,
+    # and not copying 100,000 dicts saves half a second.
+    data = registry.head_data()
+    data["members"] = {i: registry.members[i].__dict__ for i in sorted(registry.members)}
+    return dumps(data)

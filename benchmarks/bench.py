@@ -1,0 +1,187 @@
+"""Benchmark icor as users run it: whole processes, medians, ratios to a floor.
+
+    python benchmarks/bench.py                 # everything, as in the README
+    python benchmarks/bench.py --sizes 1000 10000 --runs 3
+
+Two floors, each measured in the same run as what is compared with it:
+- on the shipped registry, ``python -c "import typer, pydantic"`` (what any Typer +
+  Pydantic program pays before doing anything);
+- on generated registries, stdlib ``tomllib`` merely parsing the same file.
+
+Exits 1 when a target from issue 6 is missed. Standard library and the project only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHIPPED = ROOT / "registry.toml"
+PEAK_MEMORY_MB = 600
+LINEAR = 11.0  # 10x the members may cost at most 11x the time
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    peak_mb: float
+    floor: float
+    target: float | None
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.floor
+
+    @property
+    def ok(self) -> bool:
+        return self.target is None or self.ratio <= self.target
+
+
+def icor_command() -> list[str]:
+    script = Path(sys.executable).with_name("icor")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "icor_cli"]
+
+
+def run_once(argv: list[str], env: dict[str, str], setup: object = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one process."""
+    if callable(setup):
+        setup()
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(argv)} exited {process.returncode}: {stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_of(argv: list[str], runs: int, env: dict[str, str],
+              setup: object = None) -> tuple[float, float]:
+    times, peaks = [], []
+    run_once(argv, env, setup)  # warm the page cache and .pyc files
+    for _ in range(runs):
+        seconds, peak = run_once(argv, env, setup)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def shipped(runs: int, env: dict[str, str]) -> list[Measure]:
+    icor = [*icor_command(), "-r", str(SHIPPED)]
+    floor, _ = median_of([sys.executable, "-c", "import typer, pydantic"], runs, env)
+    cases = [
+        ("--help", [*icor_command(), "--help"], 1.5),
+        ("list --format json", [*icor, "list", "--format", "json"], 1.8),
+        ("search marxist --format json", [*icor, "search", "marxist", "--format", "json"], 1.8),
+        ("stats --format json", [*icor, "stats", "--format", "json"], 1.8),
+        ("list (table)", [*icor, "list", "--format", "table"], 2.2),
+        ("stats (table)", [*icor, "stats", "--format", "table"], 2.2),
+        ("validate", [*icor, "validate"], 2.2),
+    ]
+    measures = [Measure("floor: import typer, pydantic", floor, 0.0, floor, None)]
+    for name, argv, target in cases:
+        seconds, peak = median_of(argv, runs, env)
+        measures.append(Measure(name, seconds, peak, floor, target))
+    return measures
+
+
+def generated(size: int, runs: int, env: dict[str, str], work: Path) -> list[Measure]:
+    sys.path.insert(0, str(HERE))
+    import tomli_w
+    from generate import registry
+
+    path = work / f"registry-{size}.toml"
+    path.write_text(tomli_w.dumps(registry(size)), encoding="utf-8")
+    scratch = work / f"scratch-{size}.toml"
+
+    def fresh_copy() -> None:
+        shutil.copyfile(path, scratch)
+
+    floor, floor_peak = median_of(
+        [sys.executable, "-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"],
+        runs, env)
+    icor = [*icor_command(), "-r", str(path)]
+    cases = [
+        ("validate", [*icor, "validate"], 1.0, None),
+        ("list --format json", [*icor, "list", "--format", "json"], 1.2, None),
+        ("search revolutionary --format json",
+         [*icor, "search", "revolutionary", "--format", "json"], 1.2, None),
+        ("add", [*icor_command(), "-r", str(scratch), "add", "--abbreviation", "BENCH-X",
+                 "--name", "Benchmark Party", "--country", "DE", "--region", "Europe"],
+         2.5, fresh_copy),
+    ]
+    measures = [Measure(f"{size:,}: floor: tomllib parse", floor, floor_peak, floor, None)]
+    for name, argv, target, setup in cases:
+        seconds, peak = median_of(argv, runs, env, setup)
+        measures.append(Measure(f"{size:,}: {name}", seconds, peak, floor, target))
+    return measures
+
+
+def report(rows: list[Measure]) -> list[str]:
+    failures = []
+    print(f"{'case':<46} {'median s':>9} {'ratio':>7} {'target':>7} {'peak MB':>8}  ok")
+    for row in rows:
+        target = f"{row.target:.1f}x" if row.target is not None else ""
+        peak = f"{row.peak_mb:.0f}" if row.peak_mb else ""
+        mark = "" if row.target is None else ("yes" if row.ok else "NO")
+        print(f"{row.name:<46} {row.seconds:>9.3f} {row.ratio:>6.2f}x {target:>7} {peak:>8}"
+              f"  {mark}")
+        if not row.ok:
+            failures.append(f"{row.name}: {row.ratio:.2f}x the floor, target {row.target}x")
+        if row.peak_mb > PEAK_MEMORY_MB:
+            failures.append(f"{row.name}: peak memory {row.peak_mb:.0f} MB > {PEAK_MEMORY_MB} MB")
+    return failures
+
+
+def linearity(rows: list[Measure], sizes: list[int]) -> list[str]:
+    failures = []
+    by_name = {row.name: row.seconds for row in rows}
+    for small, large in itertools.pairwise(sizes):
+        if large != small * 10:
+            continue
+        for case in ("validate", "list --format json", "search revolutionary --format json",
+                     "add"):
+            a, b = by_name[f"{small:,}: {case}"], by_name[f"{large:,}: {case}"]
+            growth = b / a
+            print(f"growth {small:,} -> {large:,}: {case}: {growth:.1f}x")
+            if growth > LINEAR:
+                failures.append(f"{case}: {growth:.1f}x the time for 10x the members")
+    return failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--large-runs", type=int, default=3,
+                        help="timed runs per case at 100,000 members and more")
+    args = parser.parse_args()
+    env = {**os.environ, "COLUMNS": "120"}
+    env.pop("ICOR_REGISTRY", None)
+    rows = shipped(args.runs, env)
+    with tempfile.TemporaryDirectory() as work:
+        for size in args.sizes:
+            runs = args.large_runs if size >= 100_000 else args.runs
+            rows += generated(size, runs, env, Path(work))
+    failures = report(rows) + linearity(rows, args.sizes)
+    for failure in failures:
+        print(f"MISSED: {failure}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

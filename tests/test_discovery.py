@@ -1,0 +1,87 @@
+"""Which registry a command works on: option, environment, nearest upward, bundled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from icor_cli.store import bundled_registry, find_registry
+from tests.conftest import SHIPPED, Result
+
+Run = Callable[..., Result]
+
+
+def _registry(directory: Path, total: int) -> Path:
+    """A copy of the shipped registry whose stated total identifies it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "registry.toml"
+    path.write_text(SHIPPED.read_text("utf-8").replace("total = 59", f"total = {total}"),
+                    encoding="utf-8")
+    return path
+
+
+def _stated_total(result: Result) -> str:
+    return result.stdout + result.stderr
+
+
+def test_option_beats_environment_beats_upward_search(icor: Run, tmp_path: Path) -> None:
+    near = _registry(tmp_path / "repo", 101)
+    env = _registry(tmp_path / "env", 102)
+    opt = _registry(tmp_path / "opt", 103)
+    work = tmp_path / "repo" / "a" / "b"
+    work.mkdir(parents=True)
+
+    result = icor("-r", str(opt), "validate", cwd=work, env={"ICOR_REGISTRY": str(env)})
+    assert "stated total is 103" in result.stderr
+    result = icor("validate", cwd=work, env={"ICOR_REGISTRY": str(env)})
+    assert "stated total is 102" in result.stderr
+    result = icor("validate", cwd=work, env={"ICOR_REGISTRY": ""})
+    assert "stated total is 101" in result.stderr
+    assert f"{near}:" in result.stderr
+    assert result.exit_code == 1
+
+
+def test_long_option_and_relative_names(icor: Run, tmp_path: Path) -> None:
+    _registry(tmp_path / "data", 104)
+    result = icor("--registry", "data/registry.toml", "validate", cwd=tmp_path,
+                  env={"ICOR_REGISTRY": ""})
+    assert result.stderr.startswith("data/registry.toml:")
+    assert "stated total is 104" in result.stderr
+
+
+def test_bundled_registry_when_nothing_else(icor: Run, tmp_path: Path) -> None:
+    result = icor("validate", "--strict", cwd=tmp_path, env={"ICOR_REGISTRY": ""})
+    assert result.exit_code == 0, result.stderr
+    assert "59 members (57 active, 2 inactive) in 45 countries" in result.stdout
+    assert bundled_registry().read_bytes() == SHIPPED.read_bytes()
+
+
+def test_find_registry_reports_bundled(tmp_path: Path) -> None:
+    source = find_registry(None, environ={}, cwd=tmp_path)
+    assert source.bundled
+    explicit = find_registry("x.toml", environ={}, cwd=tmp_path)
+    assert (explicit.path, explicit.display, explicit.bundled) == (Path("x.toml"), "x.toml",
+                                                                   False)
+
+
+def test_missing_file_is_exit_3(icor: Run, tmp_path: Path) -> None:
+    result = icor("-r", "nope.toml", "validate", cwd=tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr == "icor: error: nope.toml: no such file\n"
+    assert result.stdout == ""
+
+
+def test_directory_is_exit_3(icor: Run, tmp_path: Path) -> None:
+    result = icor("-r", str(tmp_path), "validate", cwd=tmp_path)
+    assert result.exit_code == 3
+    assert "is a directory" in result.stderr
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "icor_cli", "-r", str(SHIPPED), "validate"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0
+    assert "no problems" in done.stdout
