@@ -94,9 +94,10 @@ def _global(
 
 
 def register() -> None:
-    from icor_cli.commands import check
+    from icor_cli.commands import check, read
 
     check.register(app)
+    read.register(app)
 
 
 register()
