@@ -7,7 +7,7 @@ that need them, so ``icor list -f json`` starts fast.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from icor_cli.query import Filters
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -27,13 +27,13 @@ class OutputFormat(str, Enum):
     tsv = "tsv"
 
 
-class StatusChoice(str, Enum):
+class StatusChoice(StrEnum):
     active = "active"
     inactive = "inactive"
     all = "all"
 
 
-class SortKey(str, Enum):
+class SortKey(StrEnum):
     region = "region"
     id = "id"
     abbreviation = "abbreviation"
@@ -43,7 +43,7 @@ class SortKey(str, Enum):
     joined = "joined"
 
 
-class GroupBy(str, Enum):
+class GroupBy(StrEnum):
     region = "region"
     country = "country"
 

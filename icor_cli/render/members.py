@@ -173,56 +173,104 @@ def _status_cell(member: Member) -> Text:
     return _text(member.status, "green" if member.status == "active" else "red")
 
 
-def _count_line(count: int, noun: str) -> Text:
-    return _text(f"{count} {noun}{'' if count == 1 else 's'}", "dim")
+def _count_line(count: int, singular: str, plural: str) -> Text:
+    return _text(f"{count} {singular if count == 1 else plural}", "dim")
+
+
+WIDE = 100
+NARROW = 70
+
+
+def _member_cell(member_id: str, member: Member) -> Text:
+    """Id, abbreviation and country on one line, the names below (narrow terminals)."""
+    cell = _text(member_id, "cyan")
+    cell.append(f"  {member.abbreviation}  {member.country}")
+    cell.append("\n")
+    cell.append_text(_name_cell(member))
+    return cell
 
 
 def members_table(items: Iterable[tuple[str, Member]]) -> None:
+    """ID, abbreviation, name (English name below), country, region, status, founding.
+
+    Below 100 columns region is left out and founding members are marked ``★``; below 70
+    id, abbreviation, country and names share one column, so nothing is cut off."""
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("ID", no_wrap=True, style="cyan")
-    table.add_column("Abbreviation", no_wrap=True)
-    table.add_column("Name", ratio=1)
-    table.add_column("Country", no_wrap=True)
-    table.add_column("Region", no_wrap=True)
+    console = table_console()
+    wide, narrow = console.width >= WIDE, console.width < NARROW
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    if narrow:
+        table.add_column("Member", ratio=1)
+    else:
+        table.add_column("ID", no_wrap=True, style="cyan")
+        table.add_column("Abbreviation", min_width=6, max_width=14)
+        table.add_column("Name", ratio=1, min_width=16)
+        table.add_column("Country", no_wrap=True)
+    if wide:
+        table.add_column("Region", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("Founding", no_wrap=True)
+    if wide:
+        table.add_column("Founding", no_wrap=True)
     count = 0
     for member_id, member in items:
         count += 1
-        table.add_row(
-            _text(member_id), _text(member.abbreviation), _name_cell(member),
-            _text(member.country), _text(member.region), _status_cell(member),
-            _text("yes" if member.founding else ""),
-        )
-    console = table_console()
+        status = _status_cell(member)
+        if narrow:
+            row = [_member_cell(member_id, member)]
+        else:
+            row = [_text(member_id), _text(member.abbreviation), _name_cell(member),
+                   _text(member.country)]
+        if wide:
+            row += [_text(member.region), status, _text("yes" if member.founding else "")]
+        else:
+            if member.founding:
+                status.append(" ★", style="yellow")
+            row.append(status)
+        table.add_row(*row)
     console.print(table)
-    console.print(_count_line(count, "member"))
+    note = _count_line(count, "member", "members")
+    if not wide:
+        note.append("; ★ founding member")
+    console.print(note)
 
 
 def search_table(hits: Sequence[Hit]) -> None:
+    """Like ``members_table`` plus the field that matched (and how); below 90 columns
+    id, abbreviation, country, names and status share one column."""
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("ID", no_wrap=True, style="cyan")
-    table.add_column("Abbreviation", no_wrap=True)
-    table.add_column("Name", ratio=1)
-    table.add_column("Country", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Matched", no_wrap=True)
+    console = table_console()
+    narrow = console.width < NARROW + 20
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    if narrow:
+        table.add_column("Member", ratio=1)
+    else:
+        table.add_column("ID", no_wrap=True, style="cyan")
+        table.add_column("Abbreviation", min_width=6, max_width=14)
+        table.add_column("Name", ratio=1, min_width=16)
+        table.add_column("Country", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+    table.add_column("Matched", max_width=16)
     for hit in hits:
         member = hit.member
-        table.add_row(
-            _text(hit.member_id), _text(member.abbreviation), _name_cell(member),
-            _text(member.country), _status_cell(member),
-            _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow"),
-        )
-    console = table_console()
+        matched = _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow")
+        if narrow:
+            cell = _member_cell(hit.member_id, member)
+            cell.append("\n")
+            cell.append_text(_status_cell(member))
+            table.add_row(cell, matched)
+        else:
+            table.add_row(
+                _text(hit.member_id), _text(member.abbreviation), _name_cell(member),
+                _text(member.country), _status_cell(member), matched,
+            )
     console.print(table)
-    console.print(_count_line(len(hits), "match"))
+    console.print(_count_line(len(hits), "match", "matches"))
 
 
 def member_table(member_id: str, member: Member) -> None:
