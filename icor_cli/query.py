@@ -293,7 +293,13 @@ def _match_member(
         else:
             continue
         if best is None or candidate < best:
-            best, best_field = candidate, name
+            # The member's best exactness, but the first field in SEARCH_FIELDS order
+            # among equally good tiers: "bkp" is reported as matching the abbreviation
+            # БКП even though it equals the id more exactly.
+            if best is not None and best[0] == candidate[0]:
+                best, best_field = (candidate[0], candidate[1], best[2]), best_field
+            else:
+                best, best_field = candidate, name
     if best is not None:
         return Hit(member_id, member, best[0], best[1], best_field)
     if len(query.words) > 1:

@@ -102,8 +102,11 @@ def _bar(row: StatsRow, largest: int) -> Text:
 
     if largest <= 0 or row.total == 0:
         return Text("")
-    active = round(BAR_WIDTH * row.active / largest)
-    inactive = max(round(BAR_WIDTH * row.total / largest) - active, 0)
+    length = max(round(BAR_WIDTH * row.total / largest), 1)
+    active = min(round(BAR_WIDTH * row.active / largest), length)
+    if row.active and not active:
+        active = 1
+    inactive = length - active
     bar = Text("█" * active, style="cyan")
     bar.append("░" * inactive, style="dim")
     return bar
@@ -134,7 +137,9 @@ def _table(stats: Stats) -> None:
         table.add_row(*cells, end_section=row is stats.rows[-1] if stats.rows else False)
     console = table_console()
     console.print(table)
-    notes = ["a/b = actual/stated, ≠ where they differ"]
+    notes = []
+    if any(row.stated for row in [*stats.rows, stats.totals]):
+        notes.append("a/b = actual/stated, ≠ where they differ")
     if stats.filtered:
         notes.append("filtered: stated totals describe the whole registry and are not shown")
     if stats.stated_source:
