@@ -92,7 +92,14 @@ def test_accents_ignored(invoke: Run, registry_file: Path, query: str, member: s
         assert records[0]["id"] == member
 
 
-@pytest.mark.parametrize("query", ["ihtilalci", "İHTİLALCİ", "ıhtılalcı", "IHTILALCI", "İhtilalci"])
+DOTLESS_I = "\u0131"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ihtilalci", "İHTİLALCİ", f"{DOTLESS_I}ht{DOTLESS_I}lalc{DOTLESS_I}", "IHTILALCI",
+     "İhtilalci"],
+)
 def test_turkish_dotted_and_dotless_i(invoke: Run, registry_file: Path, query: str) -> None:
     assert found(invoke, query) == ["tikb"]
 
@@ -188,7 +195,7 @@ def test_no_match_is_empty(invoke: Run, icor: Run, registry_file: Path) -> None:
     assert len(result.stdout.splitlines()) == 1
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "–"])
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "\u2013"])
 def test_empty_queries_match_nothing(invoke: Run, registry_file: Path, query: str) -> None:
     assert found(invoke, query) == []
 
