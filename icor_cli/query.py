@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -133,6 +134,8 @@ def make_filters(
 
 def filter_members(registry: Registry, filters: Filters) -> list[tuple[str, Member]]:
     """The members that pass every filter, in file (id) order. One pass, set lookups."""
+    if filters.empty:
+        return list(registry.members.items())
     regions = set(filters.regions)
     countries = set(filters.countries)
     status = filters.status
@@ -246,48 +249,101 @@ class _Query:
         ]
 
 
+_SEPARATOR = "\x00"  # between a member's fields while folding them in one pass
+_NOT_ALNUM_OR_SEPARATOR = re.compile(r"[^a-z0-9\x00]+")
+
+
 def _country_texts(code: str, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The folded code and English names of a country (computed once per country)."""
     texts = cache.get(code)
     if texts is None:
         from icor_cli.countries import all_country_names, country_name
         from icor_cli.fold import fold_words
 
         names = [country_name(code), *all_country_names(code)]
-        texts = tuple(dict.fromkeys(fold_words(name) for name in names if name))
+        texts = (code.lower(), *dict.fromkeys(fold_words(name) for name in names if name))
         cache[code] = texts
     return texts
+
+
+_WORD_CACHE: dict[str, str] = {}
+_WORD_CACHE_SIZE = 200_000
+
+
+def _transliterate_words(text: str) -> str:
+    """``fold.transliterate`` word by word, remembering each non-ASCII word: names share
+    most of their words, so a large registry transliterates each distinct word once."""
+    if text.isascii():
+        return text
+    from icor_cli.fold import transliterate
+
+    cache = _WORD_CACHE
+    out: list[str] = []
+    for word in text.split(" "):
+        if word.isascii():
+            out.append(word)
+            continue
+        ascii_word = cache.get(word)
+        if ascii_word is None:
+            if len(cache) >= _WORD_CACHE_SIZE:
+                cache.clear()
+            ascii_word = cache[word] = transliterate(word)
+        out.append(ascii_word)
+    return " ".join(out)
+
+
+def _fold_own_fields(member_id: str, member: Member) -> list[str]:
+    """Abbreviation, id, name and English name folded as ``fold_words`` does, with one
+    regular-expression pass for the whole member."""
+    parts = (member.abbreviation, member_id, member.name, member.name_en or "")
+    joined = _SEPARATOR.join(_transliterate_words(part.replace(_SEPARATOR, " "))
+                             for part in parts)
+    folded = _NOT_ALNUM_OR_SEPARATOR.sub(" ", joined.lower())
+    return [text.strip() for text in folded.split(_SEPARATOR)]
 
 
 def _match_member(
     query: _Query, member_id: str, member: Member, country_cache: dict[str, tuple[str, ...]]
 ) -> Hit | None:
-    from icor_cli.fold import fold_words
-
-    fields: list[tuple[str, str]] = [
-        ("abbreviation", fold_words(member.abbreviation)),
-        ("id", fold_words(member_id)),
-        ("name", fold_words(member.name)),
-    ]
+    own = _fold_own_fields(member_id, member)
+    country = _country_texts(member.country, country_cache)
+    # Cheap rejection first: one haystack per member, so a member that cannot match costs
+    # a few substring tests (the common case in a large registry).
+    haystack = "\n".join((*own, *country))
+    qk = query.key
+    whole = qk in haystack.replace(" ", "")
+    if not whole:
+        words = None
+        for word, near in zip(query.words, query.near, strict=True):
+            if word in haystack:
+                continue
+            if not near:
+                return None
+            if words is None:
+                words = frozenset(haystack.split())
+            if near.isdisjoint(words):
+                return None
+    fields: list[tuple[str, str]] = [("abbreviation", own[0]), ("id", own[1]), ("name", own[2])]
     if member.name_en:
-        fields.append(("name_en", fold_words(member.name_en)))
-    fields.append(("country", member.country.lower()))
-    fields.extend(("country_name", text) for text in _country_texts(member.country, country_cache))
+        fields.append(("name_en", own[3]))
+    fields.append(("country", country[0]))
+    fields.extend(("country_name", text) for text in country[1:])
 
     best: tuple[int, int, int] | None = None  # tier, exactness, field index
     best_field = ""
-    qw, qk = query.words_text, query.key
-    for name, words in fields:
-        key = words.replace(" ", "")
+    qw = query.words_text
+    for name, text in fields if whole else ():
+        key = text.replace(" ", "")
         index = SEARCH_FIELDS.index(name)
         if index < 2 and key == qk:
             original = member.abbreviation if name == "abbreviation" else member_id
             exactness = 0 if original == query.raw else (
                 1 if original.casefold() == query.casefolded else 2)
             candidate = (0, exactness, index)
-        elif words.startswith(qw) or key.startswith(qk):
+        elif text.startswith(qw) or key.startswith(qk):
             candidate = (1, 2, index)
-        elif qw in words:
-            candidate = (2 if query.padded in f" {words} " else 3, 2, index)
+        elif qw in text:
+            candidate = (2 if query.padded in f" {text} " else 3, 2, index)
         elif qk in key:
             candidate = (3, 2, index)
         else:
@@ -319,8 +375,8 @@ def _every_word(query: _Query, fields: list[tuple[str, str]], fuzzy: bool) -> st
     substring, or one edit away from a whole word of some field."""
     matched: list[str] = []
     for word, near in zip(query.words, query.near, strict=True):
-        for name, words in fields:
-            if word in words or (fuzzy and near and not near.isdisjoint(words.split())):
+        for name, text in fields:
+            if word in text or (fuzzy and near and not near.isdisjoint(text.split())):
                 if name not in matched:
                     matched.append(name)
                 break
@@ -334,7 +390,8 @@ def search_members(query: str, members: Iterable[tuple[str, Member]]) -> list[Hi
     whole words, substrings (also every query word somewhere), then one-typo matches.
 
     Case, accents, script (by transliteration), spacing and punctuation are ignored.
-    Each member's fields are folded once; the cost is linear in the number of members."""
+    Each member's fields are folded once, in one pass; a member that cannot match is
+    rejected with a few substring tests. The cost is linear in the number of members."""
     folded = _Query(query)
     if not folded.key:
         return []

@@ -183,7 +183,7 @@ def list_members(
     if chosen == "table":
         render.members_table(items)
     else:
-        records = [render.member_record(member_id, member) for member_id, member in items]
+        records = (render.member_record(member_id, member) for member_id, member in items)
         render.write_records(records, render.MEMBER_COLUMNS, chosen)
 
 
@@ -262,7 +262,7 @@ def search_members(
     if chosen == "table":
         render.search_table(hits)
     else:
-        render.write_records([render.hit_record(hit) for hit in hits],
+        render.write_records((render.hit_record(hit) for hit in hits),
                              render.SEARCH_COLUMNS, chosen)
 
 

@@ -116,23 +116,34 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 def write_records(
-    records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
+    records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     single: bool = False,
 ) -> None:
-    """``json`` (an array, or one object when ``single``), ``jsonl`` (one object a line),
-    ``csv`` (RFC 4180 quoting) or ``tsv`` (header row; tab, newline, carriage return and
-    backslash escaped as ``\\t``, ``\\n``, ``\\r``, ``\\\\``)."""
+    """Write records as they come (nothing is built in memory first):
+
+    ``json``: an array with one compact object per line (or, when ``single``, one
+    indented object); ``jsonl``: one object a line; ``csv``: RFC 4180 quoting, a header
+    row; ``tsv``: a header row, with tab, newline, carriage return and backslash escaped
+    as ``\\t``, ``\\n``, ``\\r`` and ``\\\\``."""
     out = sys.stdout
-    if fmt == "json":
+    write = out.write
+    if fmt in ("json", "jsonl"):
         import json
 
-        data: object = records[0] if single and records else list(records)
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "jsonl":
-        import json
-
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        if fmt == "jsonl":
+            for record in records:
+                write(dumps(record) + "\n")
+        elif single:
+            for record in records:
+                write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+                break
+        else:
+            separator = "[\n"
+            for record in records:
+                write(separator + dumps(record))
+                separator = ",\n"
+            write("[]\n" if separator == "[\n" else "\n]\n")
     elif fmt == "csv":
         import csv
 
@@ -140,12 +151,10 @@ def write_records(
         writer.writerow(columns)
         writer.writerows([_cell(record.get(column)) for column in columns] for record in records)
     elif fmt == "tsv":
-        lines = ["\t".join(columns)]
-        lines.extend(
-            "\t".join(_cell(record.get(column)).translate(_TSV_ESCAPES) for column in columns)
-            for record in records
-        )
-        out.write("\n".join(lines) + "\n")
+        write("\t".join(columns) + "\n")
+        for record in records:
+            write("\t".join(_cell(record.get(column)).translate(_TSV_ESCAPES)
+                            for column in columns) + "\n")
     else:  # pragma: no cover - the CLI only passes known formats
         raise ValueError(fmt)
     out.flush()
