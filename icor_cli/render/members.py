@@ -209,7 +209,7 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
 
     console = table_console()
     wide, narrow = console.width >= WIDE, console.width < NARROW
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
                   collapse_padding=True)
     if narrow:
         table.add_column("Member", ratio=1)
@@ -254,7 +254,7 @@ def search_table(hits: Sequence[Hit]) -> None:
 
     console = table_console()
     narrow = console.width < NARROW + 20
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
                   collapse_padding=True)
     if narrow:
         table.add_column("Member", ratio=1)
@@ -264,7 +264,7 @@ def search_table(hits: Sequence[Hit]) -> None:
         table.add_column("Name", ratio=1, min_width=16)
         table.add_column("Country", no_wrap=True)
         table.add_column("Status", no_wrap=True)
-    table.add_column("Matched", max_width=16)
+    table.add_column("Matched", no_wrap=not narrow)
     for hit in hits:
         member = hit.member
         matched = _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow")
@@ -289,7 +289,7 @@ def member_table(member_id: str, member: Member) -> None:
 
     from icor_cli.countries import country_name
 
-    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
+    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False, show_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", ratio=1)
     record = member_record(member_id, member)

@@ -117,7 +117,7 @@ def _table(stats: Stats) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
                   show_footer=False)
     table.add_column(stats.by.capitalize(), no_wrap=True)
     if stats.by == "country":
