@@ -264,7 +264,7 @@ def search_table(hits: Sequence[Hit]) -> None:
         table.add_column("Name", ratio=1, min_width=16)
         table.add_column("Country", no_wrap=True)
         table.add_column("Status", no_wrap=True)
-    table.add_column("Matched", no_wrap=not narrow)
+    table.add_column("Matched", no_wrap=not narrow, max_width=14 if narrow else None)
     for hit in hits:
         member = hit.member
         matched = _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow")
