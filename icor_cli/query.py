@@ -164,10 +164,10 @@ def sort_members(
     ``region`` (the default) follows the file's ``regions`` order; ``abbreviation`` and
     ``name`` compare folded text (case, accents and script ignored); ``status`` puts active
     first; ``joined`` puts members without a date last."""
-    from icor_cli.fold import fold_words
-
     if key not in SORT_KEYS:
         raise UsageError(f"unknown sort key {key!r}; choose from {', '.join(SORT_KEYS)}")
+    if key in ("abbreviation", "name"):
+        from icor_cli.fold import fold_words
     order = {region: index for index, region in enumerate(regions)}
     keyed: list[tuple[tuple[object, ...], tuple[str, Member]]] = []
     for item in members:
