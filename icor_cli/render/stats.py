@@ -138,11 +138,12 @@ def _table(stats: Stats) -> None:
     console = table_console()
     console.print(table)
     notes = []
-    if any(row.stated for row in [*stats.rows, stats.totals]):
+    stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
+    if stated_shown:
         notes.append("a/b = actual/stated, ≠ where they differ")
     if stats.filtered:
         notes.append("filtered: stated totals describe the whole registry and are not shown")
-    if stats.stated_source:
+    if stated_shown and stats.stated_source:
         notes.append(f"stated: {stats.stated_source}"
                      + (f" as of {stats.stated_as_of}" if stats.stated_as_of else ""))
     for note in notes:
