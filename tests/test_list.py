@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import SHIPPED, Result
+from conftest import SHIPPED, Result
 
 Run = Callable[..., Result]
 GOLDEN = Path(__file__).parent / "golden"

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHIPPED, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_list import TERMINAL, check_golden, plain
 
 from icor_cli.models import Registry
 from icor_cli.query import MATCH_KINDS, search_members
 from icor_cli.store import RegistrySource, load
-from tests.conftest import SHIPPED, Result
-from tests.test_list import TERMINAL, check_golden, plain
 
 Run = Callable[..., Result]
 

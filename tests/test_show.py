@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import Result
-from tests.test_list import MEMBER_KEYS, TERMINAL, check_golden, edit_registry, plain
+from conftest import Result
+from test_list import MEMBER_KEYS, TERMINAL, check_golden, edit_registry, plain
 
 Run = Callable[..., Result]
 

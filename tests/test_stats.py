@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import Result
-from tests.test_list import TERMINAL, check_golden, edit_registry, plain
+from conftest import Result
+from test_list import TERMINAL, check_golden, edit_registry, plain
 
 Run = Callable[..., Result]
 
