@@ -37,11 +37,17 @@ class IcorGroup(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug: still one line, unless debugging
-            if os.environ.get("ICOR_DEBUG") == "1":
+            if _is_click_error(error) or os.environ.get("ICOR_DEBUG") == "1":
                 raise
             write_error(f"internal error: {type(error).__name__}: {error} "
                         "(run with ICOR_DEBUG=1 for a traceback)")
             raise typer.Exit(1) from None
+
+
+def _is_click_error(error: Exception) -> bool:
+    """A bad option or argument of a subcommand: click reports it itself (exit 2).
+    Matched by name because typer has vendored click since 0.20."""
+    return any(cls.__name__ == "ClickException" for cls in type(error).__mro__)
 
 
 def report_error(error: IcorError) -> None:
@@ -95,9 +101,10 @@ def _global(
 
 
 def register() -> None:
-    from icor_cli.commands import check
+    from icor_cli.commands import check, read
 
     check.register(app)
+    read.register(app)
 
 
 register()

@@ -1,0 +1,305 @@
+"""Members on stdout: Rich tables for people, JSON, JSON Lines, CSV and TSV for scripts.
+
+Machine formats are written with the standard library only (no Rich import), contain no
+escape codes and are never wrapped or truncated. Tables render every value as
+``rich.text.Text``, so data such as ``[Red Wedge]`` is never read as console markup.
+
+``ICOR_FORCE_TERMINAL=1`` makes output behave as on a terminal (``table`` by default, a
+Rich console of ``COLUMNS`` width, 100 if unset); the golden-file tests use it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from icor_cli.render import is_terminal, no_color
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from icor_cli.models import Member
+    from icor_cli.query import Hit
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORCE_TERMINAL_VAR = "ICOR_FORCE_TERMINAL"
+
+#: Keys of a member record, in output order: ``id``, then the file's member fields.
+MEMBER_COLUMNS = (
+    "id", "abbreviation", "name", "name_en", "country", "region", "status", "founding",
+    "joined", "deactivated", "deactivation_reason", "notes",
+)
+SEARCH_COLUMNS = (*MEMBER_COLUMNS, "matched", "match")
+
+Record = dict[str, Any]
+
+
+def forced_terminal() -> bool:
+    return os.environ.get(FORCE_TERMINAL_VAR) == "1"
+
+
+def stdout_is_terminal() -> bool:
+    return forced_terminal() or is_terminal(sys.stdout)
+
+
+def default_format() -> str:
+    """``table`` for a person at a terminal, ``tsv`` for a pipe or a file."""
+    return "table" if stdout_is_terminal() else "tsv"
+
+
+def table_console() -> Console:
+    """A Rich console on stdout. NO_COLOR is honoured; a pipe never gets escape codes."""
+    from rich.console import Console
+
+    force = forced_terminal()
+    width: int | None = None
+    if force:
+        try:
+            width = int(os.environ.get("COLUMNS", "100"))
+        except ValueError:
+            width = 100
+    return Console(
+        file=sys.stdout,
+        no_color=no_color(),
+        highlight=False,
+        emoji=False,
+        markup=False,
+        force_terminal=True if force or is_terminal(sys.stdout) else None,
+        width=width,
+    )
+
+
+# --- Records -----------------------------------------------------------------------------
+
+def member_record(member_id: str, member: Member) -> Record:
+    """A member as JSON-ready data: ``id`` plus every field (unset ones as null), dates as
+    ``YYYY-MM-DD``."""
+    return {
+        "id": member_id,
+        "abbreviation": member.abbreviation,
+        "name": member.name,
+        "name_en": member.name_en,
+        "country": member.country,
+        "region": member.region,
+        "status": member.status,
+        "founding": member.founding,
+        "joined": member.joined.isoformat() if member.joined else None,
+        "deactivated": member.deactivated.isoformat() if member.deactivated else None,
+        "deactivation_reason": member.deactivation_reason,
+        "notes": member.notes,
+    }
+
+
+def hit_record(hit: Hit) -> Record:
+    record = member_record(hit.member_id, hit.member)
+    record["matched"] = hit.matched
+    record["match"] = hit.match
+    return record
+
+
+# --- Machine formats ---------------------------------------------------------------------
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " ".join(str(item) for item in value)
+    return str(value)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def write_records(
+    records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
+    single: bool = False,
+) -> None:
+    """Write records as they come (nothing is built in memory first):
+
+    ``json``: an array with one compact object per line (or, when ``single``, one
+    indented object); ``jsonl``: one object a line; ``csv``: RFC 4180 quoting, a header
+    row; ``tsv``: a header row, with tab, newline, carriage return and backslash escaped
+    as ``\\t``, ``\\n``, ``\\r`` and ``\\\\``."""
+    out = sys.stdout
+    write = out.write
+    if fmt in ("json", "jsonl"):
+        import json
+
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        if fmt == "jsonl":
+            for record in records:
+                write(dumps(record) + "\n")
+        elif single:
+            for record in records:
+                write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+                break
+        else:
+            separator = "[\n"
+            for record in records:
+                write(separator + dumps(record))
+                separator = ",\n"
+            write("[]\n" if separator == "[\n" else "\n]\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(record.get(column)) for column in columns] for record in records)
+    elif fmt == "tsv":
+        write("\t".join(columns) + "\n")
+        for record in records:
+            write("\t".join(_cell(record.get(column)).translate(_TSV_ESCAPES)
+                            for column in columns) + "\n")
+    else:  # pragma: no cover - the CLI only passes known formats
+        raise ValueError(fmt)
+    out.flush()
+
+
+# --- Tables ------------------------------------------------------------------------------
+
+def _text(value: str | None, style: str = "") -> Text:
+    from rich.text import Text
+
+    return Text(value or "", style=style)
+
+
+def _name_cell(member: Member) -> Text:
+    from rich.text import Text
+
+    cell = Text(member.name)
+    if member.name_en and member.name_en != member.name:
+        cell.append("\n")
+        cell.append(member.name_en, style="dim")
+    return cell
+
+
+def _status_cell(member: Member) -> Text:
+    return _text(member.status, "green" if member.status == "active" else "red")
+
+
+def _count_line(count: int, singular: str, plural: str) -> Text:
+    return _text(f"{count} {singular if count == 1 else plural}", "dim")
+
+
+WIDE = 100
+NARROW = 70
+
+
+def _member_cell(member_id: str, member: Member) -> Text:
+    """Id, abbreviation and country on one line, the names below (narrow terminals)."""
+    cell = _text(member_id, "cyan")
+    cell.append(f"  {member.abbreviation}  {member.country}")
+    cell.append("\n")
+    cell.append_text(_name_cell(member))
+    return cell
+
+
+def members_table(items: Iterable[tuple[str, Member]]) -> None:
+    """ID, abbreviation, name (English name below), country, region, status, founding.
+
+    Below 100 columns region is left out and founding members are marked ``★``; below 70
+    id, abbreviation, country and names share one column, so nothing is cut off."""
+    from rich import box
+    from rich.table import Table
+
+    console = table_console()
+    wide, narrow = console.width >= WIDE, console.width < NARROW
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
+                  collapse_padding=True)
+    if narrow:
+        table.add_column("Member", ratio=1)
+    else:
+        table.add_column("ID", no_wrap=True, style="cyan")
+        table.add_column("Abbreviation", min_width=6, max_width=14)
+        table.add_column("Name", ratio=1, min_width=16)
+        table.add_column("Country", no_wrap=True)
+    if wide:
+        table.add_column("Region", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    if wide:
+        table.add_column("Founding", no_wrap=True)
+    count = 0
+    for member_id, member in items:
+        count += 1
+        status = _status_cell(member)
+        if narrow:
+            row = [_member_cell(member_id, member)]
+        else:
+            row = [_text(member_id), _text(member.abbreviation), _name_cell(member),
+                   _text(member.country)]
+        if wide:
+            row += [_text(member.region), status, _text("yes" if member.founding else "")]
+        else:
+            if member.founding:
+                status.append(" ★", style="yellow")
+            row.append(status)
+        table.add_row(*row)
+    console.print(table)
+    note = _count_line(count, "member", "members")
+    if not wide:
+        note.append("; ★ founding member")
+    console.print(note)
+
+
+def search_table(hits: Sequence[Hit]) -> None:
+    """Like ``members_table`` plus the field that matched (and how); below 90 columns
+    id, abbreviation, country, names and status share one column."""
+    from rich import box
+    from rich.table import Table
+
+    console = table_console()
+    narrow = console.width < NARROW + 20
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
+                  collapse_padding=True)
+    if narrow:
+        table.add_column("Member", ratio=1)
+    else:
+        table.add_column("ID", no_wrap=True, style="cyan")
+        table.add_column("Abbreviation", min_width=6, max_width=14)
+        table.add_column("Name", ratio=1, min_width=16)
+        table.add_column("Country", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+    table.add_column("Matched", no_wrap=not narrow, max_width=14 if narrow else None)
+    for hit in hits:
+        member = hit.member
+        matched = _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow")
+        if narrow:
+            cell = _member_cell(hit.member_id, member)
+            cell.append("\n")
+            cell.append_text(_status_cell(member))
+            table.add_row(cell, matched)
+        else:
+            table.add_row(
+                _text(hit.member_id), _text(member.abbreviation), _name_cell(member),
+                _text(member.country), _status_cell(member), matched,
+            )
+    console.print(table)
+    console.print(_count_line(len(hits), "match", "matches"))
+
+
+def member_table(member_id: str, member: Member) -> None:
+    """Every field of one member, one per line; unset fields shown as ``-``."""
+    from rich import box
+    from rich.table import Table
+
+    from icor_cli.countries import country_name
+
+    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", ratio=1)
+    record = member_record(member_id, member)
+    for key in MEMBER_COLUMNS:
+        value = record[key]
+        if key == "country":
+            shown = f"{value} ({country_name(member.country)})"
+        elif key == "founding":
+            shown = "yes" if value else "no"
+        else:
+            shown = "-" if value is None else str(value)
+        table.add_row(_text(key), _text(shown, "dim" if value is None else ""))
+    table_console().print(table)
