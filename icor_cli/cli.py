@@ -94,9 +94,10 @@ def _global(
 
 
 def register() -> None:
-    from icor_cli.commands import check
+    from icor_cli.commands import check, write
 
     check.register(app)
+    write.register(app)
 
 
 register()
