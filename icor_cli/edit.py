@@ -367,6 +367,66 @@ def update_stated(registry: Registry, figures: list[Figure]) -> Registry:
     return registry.model_copy(update={"stated": stated})
 
 
+# --- add: from options to a change ------------------------------------------------
+
+
+@dataclass
+class NewMember:
+    """``icor add``'s options, cleaned (NFC, trimmed; empty is not given)."""
+
+    member_id: str | None
+    abbreviation: str | None
+    name: str | None
+    name_en: str | None
+    country: str | None
+    region: str | None
+    founding: bool
+    joined: dt.date | None
+    notes: str | None
+
+
+def missing_options(new: NewMember) -> list[str]:
+    return [option for option, value in (("--abbreviation", new.abbreviation),
+                                          ("--name", new.name), ("--country", new.country))
+            if not value]
+
+
+def plan_add(registry: Registry, new: NewMember) -> Change:
+    """Resolve country and region against ``registry``, insist on every required field
+    (all missing ones named at once), and build the change."""
+    missing = missing_options(new)
+    country = resolve_country(new.country) if new.country else None
+    region = resolve_region(registry, new.region) if new.region else None
+    if region is None:
+        if country is None:
+            missing.append("--region (unless the country already has members)")
+        else:
+            region = inferred_region(registry, country)
+            if region is None:
+                regions = regions_of_country(registry, country)
+                why = (f"{country}'s members are in {', '.join(regions)}" if regions
+                       else f"{country} has no members yet")
+                missing.append(f"--region ({why}; one of {', '.join(registry.regions)})")
+    if missing:
+        raise UsageError(f"missing required option{'s' * (len(missing) > 1)}: "
+                         f"{', '.join(missing)}")
+    assert new.abbreviation and new.name and country and region  # narrowed by `missing`
+    return add_member(
+        registry, member_id=new.member_id, abbreviation=new.abbreviation, name=new.name,
+        name_en=new.name_en, country=country, region=region, founding=new.founding,
+        joined=new.joined, notes=new.notes,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A change ready to write: the change, the stated figures it moves, the new text."""
+
+    change: Change
+    figures: list[Figure]
+    text: str
+
+
 # --- text ------------------------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,7 +19,7 @@ from icor_cli.commands import source
 if TYPE_CHECKING:
     import datetime as dt
 
-    from icor_cli.edit import Change, Figure
+    from icor_cli.edit import Change, NewMember, Outcome
     from icor_cli.models import Registry
     from icor_cli.store import Loaded, RegistrySource
 
@@ -67,13 +66,6 @@ def require_canonical(loaded: Loaded) -> None:
     raise RegistryInvalid([Finding("format", "error", loaded.source.display, message, line, 1)])
 
 
-@dataclass(frozen=True)
-class Outcome:
-    change: Change
-    figures: list[Figure]
-    text: str
-
-
 def _compute(loaded: Loaded, compute: Callable[[Registry], Change],
              update_stated: bool) -> Outcome:
     from icor_cli import edit
@@ -81,12 +73,12 @@ def _compute(loaded: Loaded, compute: Callable[[Registry], Change],
 
     change = compute(loaded.registry)
     if not change.changed:
-        return Outcome(change, [], loaded.text)
+        return edit.Outcome(change, [], loaded.text)
     figures = edit.moved_figures(loaded.registry, change.registry)
     after = change.registry
     if update_stated and figures:
         after = edit.update_stated(after, figures)
-    return Outcome(change, figures, dump(after))
+    return edit.Outcome(change, figures, dump(after))
 
 
 def apply_change(where: RegistrySource, compute: Callable[[Registry], Change], *,
@@ -149,21 +141,6 @@ def _interactive() -> bool:
 # --- add -------------------------------------------------------------------------------
 
 
-@dataclass
-class NewMember:
-    """``icor add``'s options, cleaned (NFC, trimmed; empty is not given)."""
-
-    member_id: str | None
-    abbreviation: str | None
-    name: str | None
-    name_en: str | None
-    country: str | None
-    region: str | None
-    founding: bool
-    joined: dt.date | None
-    notes: str | None
-
-
 def _ask(label: str) -> str:
     from icor_cli.edit import clean_text
 
@@ -201,42 +178,6 @@ def prompt_missing(registry: Registry, new: NewMember) -> None:
             new.region = resolve_region(registry, answer)
         except UsageError as error:
             typer.echo(f"icor: {error}", err=True)
-
-
-def _missing(new: NewMember) -> list[str]:
-    return [option for option, value in (("--abbreviation", new.abbreviation),
-                                          ("--name", new.name), ("--country", new.country))
-            if not value]
-
-
-def plan_add(registry: Registry, new: NewMember) -> Change:
-    """Resolve country and region against ``registry``, insist on every required field
-    (all missing ones named at once), and build the change."""
-    from icor_cli import edit
-    from icor_cli.errors import UsageError
-
-    missing = _missing(new)
-    country = edit.resolve_country(new.country) if new.country else None
-    region = edit.resolve_region(registry, new.region) if new.region else None
-    if region is None:
-        if country is None:
-            missing.append("--region (unless the country already has members)")
-        else:
-            region = edit.inferred_region(registry, country)
-            if region is None:
-                regions = edit.regions_of_country(registry, country)
-                why = (f"{country}'s members are in {', '.join(regions)}" if regions
-                       else f"{country} has no members yet")
-                missing.append(f"--region ({why}; one of {', '.join(registry.regions)})")
-    if missing:
-        raise UsageError(f"missing required option{'s' * (len(missing) > 1)}: "
-                         f"{', '.join(missing)}")
-    assert new.abbreviation and new.name and country and region  # narrowed by `missing`
-    return edit.add_member(
-        registry, member_id=new.member_id, abbreviation=new.abbreviation, name=new.name,
-        name_en=new.name_en, country=country, region=region, founding=new.founding,
-        joined=new.joined, notes=new.notes,
-    )
 
 
 def add(
@@ -286,7 +227,7 @@ def add(
       icor add -a KP -n "Komunistická partie" -c CZ --region europe --dry-run
       icor add -a NP -n "New Party" -c TR --joined 2025-06-01 --founding --update-stated
     """
-    from icor_cli.edit import clean_text, parse_date
+    from icor_cli.edit import NewMember, clean_text, missing_options, parse_date, plan_add
     from icor_cli.store import load
 
     where = source(ctx)
@@ -296,7 +237,7 @@ def add(
         region=clean_text(region), founding=founding,
         joined=parse_date(joined, "--joined") if joined else None, notes=clean_text(notes),
     )
-    if _interactive() and (_missing(new) or not new.region):
+    if _interactive() and (missing_options(new) or not new.region):
         if not dry_run:
             refuse_bundled(where)
         prompt_missing(load(where).registry, new)
@@ -424,6 +365,7 @@ def fmt(
       icor fmt --drop-comments
     """
     from icor_cli import edit, save, store
+    from icor_cli.errors import IcorError
 
     where = source(ctx)
     writing = not (check or diff)
@@ -439,10 +381,11 @@ def fmt(
             if comments and not drop_comments:
                 for number, line in comments:
                     typer.echo(f"{where.display}:{number}: {line.strip()}", err=True)
-                _say(where, f"error: the canonical form would drop the {len(comments)} comment "
-                            f"line{'s' * (len(comments) != 1)} above; move them into notes, or "
-                            "rerun with --drop-comments; nothing written")
-                raise typer.Exit(1)
+                raise IcorError(
+                    f"{where.display}: the canonical form would drop the {len(comments)} "
+                    f"comment line{'s' * (len(comments) != 1)} above; move them into notes, "
+                    "or rerun with --drop-comments; nothing written"
+                )
             save.save(where, loaded.raw, canonical)
         dropped = f", {len(comments)} comment lines dropped" if comments else ""
         _say(where, f"rewritten in canonical form{dropped}")
