@@ -81,6 +81,8 @@ def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[Non
     from filelock import FileLock, Timeout
 
     seconds = lock_timeout() if timeout is None else timeout
+    if not target(source.path).exists():
+        raise RegistryIOError(f"{source.display}: no such file")
     path = lock_path(source.path)
     lock = FileLock(str(path), timeout=seconds)
     try:
