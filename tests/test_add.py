@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import tomli
-
 from conftest import SHIPPED, Result
+
 from icor_cli.models import Registry
 from icor_cli.store import dump
 
@@ -117,7 +117,7 @@ def test_without_update_stated_it_says_which_figures_are_out_of_date(
     ("abbreviation", "country", "expected"),
     [
         ("БРП", "BG", "brp"),
-        ("ΚΚΕ (μ-λ)", "GR", "kke-m-l"),
+        ("\u039a\u039a\u0395 (\u03bc-\u03bb)", "GR", "kke-m-l"),  # Greek KKE (m-l)
         ("PC-ML", "CO", "pc-ml"),  # folds like PC (ML) and PC/ML, in other countries
         ("MLPD!", "AT", "mlpd-at"),  # mlpd taken by Germany's MLPD
     ],

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import tomli
-
 from conftest import Result
 
 Run = Callable[..., Result]

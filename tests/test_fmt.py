@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import tomli
-
 from conftest import SHIPPED, Result
+
 from icor_cli.edit import comment_lines, unified_diff
 from icor_cli.models import Registry
 from icor_cli.store import dump

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Result
 from filelock import FileLock
 
-from conftest import Result
 from icor_cli import save
 
 Run = Callable[..., Result]
@@ -30,7 +30,7 @@ def temporaries(directory: Path) -> list[str]:
 
 def is_temporary(fd: int) -> bool:
     try:
-        return os.readlink(f"/proc/self/fd/{fd}").endswith(save.TEMP_SUFFIX)
+        return str(Path(f"/proc/self/fd/{fd}").readlink()).endswith(save.TEMP_SUFFIX)
     except OSError:
         return False
 
@@ -160,7 +160,8 @@ def test_temporary_is_synced_before_the_rename_and_the_directory_after(
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd: int) -> None:
-        target = os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else "?"
+        proc = Path(f"/proc/self/fd/{fd}")
+        target = str(proc.readlink()) if proc.parent.is_dir() else "?"
         calls.append("fsync temporary" if target.endswith(save.TEMP_SUFFIX) else
                      "fsync directory" if Path(target).is_dir() else f"fsync {target}")
         real_fsync(fd)
