@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def test_read_only_directory_simulated(
     def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(save.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "permission denied" in result.stderr
@@ -108,7 +109,7 @@ def test_read_only_file_system_simulated(
     def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(save.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "read-only file system" in result.stderr
@@ -117,7 +118,7 @@ def test_read_only_file_system_simulated(
 def test_file_without_write_permission_simulated(
     invoke: Run, untouched: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(save.os, "access", lambda path, mode: mode != os.W_OK)
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK)
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "not writable" in result.stderr

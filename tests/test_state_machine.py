@@ -116,7 +116,8 @@ class RegistryMachine(RuleBasedStateMachine):
     @rule(data=st.data(), update=st.booleans())
     def reactivate(self, data: st.DataObject, update: bool) -> None:
         inactive = [i for i in self.member_ids if self.expected[i]["status"] == "inactive"]
-        pool = inactive if inactive and data.draw(st.booleans()) else self.member_ids
+        prefer_inactive: bool = data.draw(st.booleans())
+        pool = inactive if inactive and prefer_inactive else self.member_ids
         member_id = data.draw(st.sampled_from(pool))
         before = self.path.read_bytes()
         args = ["reactivate", member_id, "--date", REACTIVATED.isoformat()]
