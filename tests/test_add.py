@@ -107,7 +107,8 @@ def test_without_update_stated_it_says_which_figures_are_out_of_date(
     assert result.exit_code == 0
     message = result.stderr
     assert "out of date" in message
-    for figure in ("active (57", "total (59", "countries (45", "active in Europe (26"):
+    for figure in ("active 57 (now 58)", "total 59 (now 60)", "countries 45 (now 46)",
+                   "active in Europe 26 (now 27)"):
         assert figure in message
     assert "inactive" not in message.split("out of date", 1)[1].split(";")[0]
     assert registry(registry_file).stated.active == 57

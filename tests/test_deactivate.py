@@ -105,8 +105,7 @@ def test_without_update_stated_the_stale_figures_are_named(
     invoke: Run, registry_file: Path, icor: Run
 ) -> None:
     result = invoke("deactivate", "mlpd")
-    assert "out of date: active (57, the registry now has 56)" in result.stderr
-    assert "inactive (2, the registry now has 3)" in result.stderr
+    assert "out of date: active 57 (now 56), inactive 2 (now 3)" in result.stderr
     assert "total" not in result.stderr and "countries" not in result.stderr
     assert icor("validate").exit_code == 1  # CI will ask for the statement to be updated
 

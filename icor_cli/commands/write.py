@@ -123,11 +123,9 @@ def _report(where: RegistrySource, outcome: Outcome, *, dry_run: bool,
         return
     stale = out_of_date(outcome.figures)
     if stale:
-        listed = ", ".join(f"{f.label} ({f.stated}, the registry now has {f.actual})"
-                           for f in stale)
-        _say(where, f"this leaves stated figures out of date: {listed}; `icor validate` will "
-                    "report them until [stated] is updated (--update-stated does it with the "
-                    "change)")
+        listed = ", ".join(f"{f.label} {f.stated} (now {f.actual})" for f in stale)
+        _say(where, f"stated figures now out of date: {listed}; `icor validate` reports them "
+                    "until [stated] is updated (--update-stated does it with the change)")
 
 
 def _interactive() -> bool:
