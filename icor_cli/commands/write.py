@@ -381,11 +381,12 @@ def fmt(
                     typer.echo(f"{where.display}:{number}: {line.strip()}", err=True)
                 raise IcorError(
                     f"{where.display}: the canonical form would drop the {len(comments)} "
-                    f"comment line{'s' * (len(comments) != 1)} above; move them into notes, "
-                    "or rerun with --drop-comments; nothing written"
+                    f"comment line{'s' * (len(comments) != 1)} above; move what matters into "
+                    "notes, or rerun with --drop-comments; nothing written"
                 )
             save.save(where, loaded.raw, canonical)
-        dropped = f", {len(comments)} comment lines dropped" if comments else ""
+        dropped = (f", {len(comments)} comment line{'s' * (len(comments) != 1)} dropped"
+                   if comments else "")
         _say(where, f"rewritten in canonical form{dropped}")
         return
     loaded = store.load(where)
