@@ -163,13 +163,19 @@ def build_member(registry: Registry, data: Mapping[str, Any]) -> Member:
         raise UsageError(_validation_message(error)) from None
 
 
-def _member_findings(registry: Registry, member_id: str) -> Iterator[tuple[str, str]]:
+def _member_findings(registry: Registry, member_id: str,
+                     alone: bool = False) -> Iterator[tuple[str, str]]:
     """(severity, message) for what the registry checks find about one member: the checks
-    that compare members (uniqueness, dates) over the whole registry, the text hygiene of
-    this member's fields only (checking every member's text would cost a second per
-    100,000 members, for findings that cannot have changed)."""
+    that compare members (uniqueness, dates) over the whole registry, or with ``alone``
+    over this member only (when its abbreviation and country did not change, nothing it
+    is compared with did); the text hygiene of this member's fields only (checking every
+    member's text would cost a second per 100,000 members, for findings that cannot have
+    changed)."""
     from icor_cli.checks import check_registry, text_problems
 
+    if alone:
+        only = {member_id: registry.members[member_id]}
+        registry = registry.model_copy(update={"members": only})
     skip = frozenset({"format", "counts", "hygiene", "countries", "regions"})
     for finding in check_registry(registry, "", "", skip=skip):
         if finding.member == member_id:
@@ -186,8 +192,14 @@ def validate_change(before: Registry, after: Registry, member_id: str) -> list[s
     """Refuse a change that brings a new error for the member (a duplicate abbreviation, a
     date before the organisation was founded, a control character...); return the new
     warnings, to be shown. Problems the member already had are not this change's doing."""
-    old = set(_member_findings(before, member_id)) if member_id in before.members else set()
-    new = [finding for finding in _member_findings(after, member_id) if finding not in old]
+    old: set[tuple[str, str]] = set()
+    alone = False
+    if member_id in before.members:
+        was, now = before.members[member_id], after.members[member_id]
+        alone = (was.abbreviation, was.country) == (now.abbreviation, now.country)
+        old = set(_member_findings(before, member_id, alone))
+    new = [finding for finding in _member_findings(after, member_id, alone)
+           if finding not in old]
     errors = [message for severity, message in new if severity == "error"]
     if errors:
         raise UsageError("; ".join(errors) + "; nothing written")
