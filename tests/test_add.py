@@ -317,3 +317,43 @@ def test_add_through_the_installed_command(icor: Run, registry_file: Path) -> No
     assert result.stdout == "nkp\n"
     assert icor("validate").exit_code == 0
     shutil.copyfile(registry_file, registry_file.with_name("copy.toml"))
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_prompts_on_a_real_terminal(registry_file: Path) -> None:
+    """The installed command, its stdin and stdout a pseudo-terminal, asks for what is
+    missing (and nothing is asked when a pipe is attached: see the test above)."""
+    import select
+    import subprocess
+    import time
+
+    from conftest import _icor_command
+
+    leader, follower = os.openpty()
+    env = {**os.environ, "ICOR_REGISTRY": str(registry_file), "NO_COLOR": "1"}
+    process = subprocess.Popen([*_icor_command(), "add", "-c", "Germany"], stdin=follower,
+                               stdout=follower, stderr=follower, env=env, close_fds=True)
+    os.close(follower)
+    output = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal output
+        deadline = time.monotonic() + 30
+        while text not in output and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.5)
+            if ready:
+                try:
+                    output += os.read(leader, 4096)
+                except OSError:
+                    break
+        assert text in output, output
+
+    read_until(b"Abbreviation")
+    os.write(leader, b"TTYP\n")
+    read_until(b"Name")
+    os.write(leader, b"Terminal Partei\n")
+    read_until(b"ttyp\r\n")
+    assert process.wait(timeout=30) == 0
+    os.close(leader)
+    assert members(registry_file)["ttyp"]["name"] == "Terminal Partei"
+    assert members(registry_file)["ttyp"]["region"] == "Europe"
