@@ -126,3 +126,20 @@ def test_killed_in_the_middle_of_the_write(registry_file: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert not leftovers[0].exists()
     assert "next" in load(registry_file).members
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_ctrl_c_in_the_middle_of_the_write(registry_file: Path) -> None:
+    """SIGINT while the temporary file is being written: exit 130, the registry as it was,
+    and the temporary file removed."""
+    before = registry_file.read_bytes()
+    env = {**os.environ, "ICOR_REGISTRY": str(registry_file)}
+    process = subprocess.Popen([sys.executable, "-c", SLOW_FSYNC], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    assert process.stdout.readline() == "writing\n"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 130
+    assert registry_file.read_bytes() == before
+    leftovers = [p for p in registry_file.parent.iterdir() if p.name.endswith(save.TEMP_SUFFIX)]
+    assert leftovers == []
