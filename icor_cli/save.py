@@ -81,10 +81,17 @@ def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[Non
     from filelock import FileLock, Timeout
 
     seconds = lock_timeout() if timeout is None else timeout
-    if not target(source.path).exists():
-        raise RegistryIOError(f"{source.display}: no such file")
+    real = target(source.path)
+    try:
+        mode = stat.S_IMODE(real.stat().st_mode)
+    except FileNotFoundError:
+        raise RegistryIOError(f"{source.display}: no such file") from None
+    except OSError as error:
+        raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
     path = lock_path(source.path)
-    lock = FileLock(str(path), timeout=seconds)
+    # The lock file gets the registry's permission bits: whoever may write the registry
+    # (a group sharing it, say) may take its lock.
+    lock = FileLock(str(path), timeout=seconds, mode=mode)
     try:
         if seconds > 1 and sys.stderr.isatty():
             try:

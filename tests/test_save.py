@@ -293,3 +293,20 @@ def test_missing_file_is_exit_3(invoke: Run, tmp_path: Path,
     assert result.exit_code == 3
     assert "no such file" in result.stderr
     assert list(tmp_path.iterdir()) == []  # not even a lock file
+
+
+def test_lock_file_has_the_registrys_permission_bits(invoke: Run, registry_file: Path) -> None:
+    registry_file.chmod(0o664)
+    assert invoke(*ADD).exit_code == 0
+    assert stat.S_IMODE(save.lock_path(registry_file).stat().st_mode) & 0o060 == 0o060
+
+
+def test_lock_file_that_cannot_be_created_is_exit_3(
+    invoke: Run, untouched: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setattr(save, "lock_path", lambda path: blocker / "x.lock")
+    result = invoke(*ADD)
+    assert result.exit_code == 3
+    assert "cannot create the lock file" in result.stderr
