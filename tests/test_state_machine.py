@@ -138,6 +138,16 @@ class RegistryMachine(RuleBasedStateMachine):
         expected["notes"] = f"{expected['notes']}\n{line}" if "notes" in expected else line
         expected["status"] = "active"
 
+    @rule(data=st.data(), command=st.sampled_from(["deactivate", "reactivate", "add"]))
+    def dry_run(self, data: st.DataObject, command: str) -> None:
+        member_id = data.draw(st.sampled_from(self.member_ids))
+        args = (["add", "-a", "DRY", "-n", "Dry run", "-c", "DE"] if command == "add"
+                else [command, member_id])
+        before = self.path.read_bytes()
+        code, _, err = self.run(*args, "--dry-run", "--update-stated")
+        assert code in (0, 2), err
+        assert self.path.read_bytes() == before
+
     @invariant()
     def nothing_lost_and_valid(self) -> None:
         text = self.path.read_text(encoding="utf-8")
