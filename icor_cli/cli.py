@@ -101,10 +101,11 @@ def _global(
 
 
 def register() -> None:
-    from icor_cli.commands import check, read
+    from icor_cli.commands import check, read, write
 
     check.register(app)
     read.register(app)
+    write.register(app)
 
 
 register()

@@ -1,0 +1,413 @@
+"""``icor add``, ``icor deactivate``, ``icor reactivate`` and ``icor fmt``: the commands
+that change the file.
+
+Each reads → changes (``edit.py``, pure) → saves (``save.py``), with the read, the change
+and the save under the registry's lock, so concurrent writers all land. Only ``typer`` is
+imported at start-up: the TOML writer, the lock and the checks load when a command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from icor_cli.commands import source
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from icor_cli.edit import Change, NewMember, Outcome
+    from icor_cli.models import Registry
+    from icor_cli.store import Loaded, RegistrySource
+
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Print the change as a unified diff; write nothing."),
+]
+UpdateStated = Annotated[
+    bool,
+    typer.Option("--update-stated",
+                 help="Also move the [stated] counts by exactly this change, in the same write."),
+]
+
+
+def _say(where: RegistrySource, message: str) -> None:
+    """A diagnostic line on stderr (stdout is kept for data: ids and diffs)."""
+    typer.echo(f"{where.display}: {message}", err=True)
+
+
+def refuse_bundled(where: RegistrySource) -> None:
+    from icor_cli.errors import UsageError
+
+    if where.bundled:
+        raise UsageError(
+            f"the bundled registry ({where.display}) is read-only; point icor at a writable "
+            "file with --registry PATH (icor -r PATH ...) or ICOR_REGISTRY=PATH"
+        )
+
+
+def require_canonical(loaded: Loaded) -> None:
+    """Refuse (exit 1) to rewrite a file the canonical form would change: rewriting would
+    drop what it does not keep, such as comments."""
+    from icor_cli.errors import Finding, RegistryInvalid
+    from icor_cli.store import dump
+
+    canonical = dump(loaded.registry)
+    if loaded.text == canonical:
+        return
+    have, want = loaded.text.split("\n"), canonical.split("\n")
+    line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b),
+                min(len(have), len(want)))
+    message = ("not in canonical form, so writing it would drop what the canonical form "
+               "does not keep (comments, layout); nothing written. Run `icor fmt` first "
+               "(`icor fmt --diff` shows what it changes)")
+    raise RegistryInvalid([Finding("format", "error", loaded.source.display, message, line, 1)])
+
+
+def _compute(loaded: Loaded, compute: Callable[[Registry], Change],
+             update_stated: bool) -> Outcome:
+    from icor_cli import edit
+    from icor_cli.store import dump
+
+    change = compute(loaded.registry)
+    if not change.changed:
+        return edit.Outcome(change, [], loaded.text)
+    figures = edit.moved_figures(loaded.registry, change.registry)
+    after = change.registry
+    if update_stated and figures:
+        after = edit.update_stated(after, figures)
+    return edit.Outcome(change, figures, dump(after))
+
+
+def apply_change(where: RegistrySource, compute: Callable[[Registry], Change], *,
+                 dry_run: bool, update_stated: bool) -> Change:
+    """Load, change, and save (or, with ``dry_run``, print the diff), then report."""
+    from icor_cli import edit, save, store
+
+    if dry_run:
+        loaded = store.load(where)
+        require_canonical(loaded)
+        outcome = _compute(loaded, compute, update_stated)
+        if outcome.change.changed:
+            sys.stdout.write(edit.unified_diff(loaded.text, outcome.text, where.display))
+    else:
+        refuse_bundled(where)
+        with save.locked(where):
+            loaded = store.load(where)
+            require_canonical(loaded)
+            outcome = _compute(loaded, compute, update_stated)
+            if outcome.change.changed:
+                save.save(where, loaded.raw, outcome.text)
+    _report(where, outcome, dry_run=dry_run, update_stated=update_stated)
+    return outcome.change
+
+
+def _report(where: RegistrySource, outcome: Outcome, *, dry_run: bool,
+            update_stated: bool) -> None:
+    from icor_cli.edit import out_of_date
+
+    change = outcome.change
+    if not change.changed:
+        _say(where, change.summary)
+        return
+    _say(where, change.summary + (" (dry run: nothing written)" if dry_run else ""))
+    for warning in change.warnings:
+        _say(where, f"warning: {warning}")
+    if update_stated:
+        if outcome.figures:
+            moved = ", ".join(f"{f.label} {f.stated} -> {f.stated + f.delta}"
+                              for f in outcome.figures)
+            _say(where, f"stated counts {'would be ' if dry_run else ''}updated: {moved}")
+        return
+    stale = out_of_date(outcome.figures)
+    if stale:
+        listed = ", ".join(f"{f.label} {f.stated} (now {f.actual})" for f in stale)
+        _say(where, f"stated figures now out of date: {listed}; `icor validate` reports them "
+                    "until [stated] is updated (--update-stated does it with the change)")
+
+
+def _interactive() -> bool:
+    """Prompt only for a person: stdin and stdout both terminals."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- add -------------------------------------------------------------------------------
+
+
+def _ask(label: str) -> str:
+    from icor_cli.edit import clean_text
+
+    while True:
+        answer = clean_text(typer.prompt(label, err=True))
+        if answer:
+            return answer
+
+
+def prompt_missing(registry: Registry, new: NewMember) -> None:
+    """Ask for each missing required field; the region as a choice, unless the country's
+    members already settle it."""
+    from icor_cli.edit import inferred_region, resolve_country, resolve_region
+    from icor_cli.errors import UsageError
+
+    if not new.abbreviation:
+        new.abbreviation = _ask("Abbreviation (as published)")
+    if not new.name:
+        new.name = _ask("Name (in the original language)")
+    while not new.country:
+        try:
+            new.country = resolve_country(_ask("Country (ISO code or English name)"))
+        except UsageError as error:
+            typer.echo(f"icor: {error}", err=True)
+    if new.region or inferred_region(registry, resolve_country(new.country)):
+        return
+    choices = list(registry.regions)
+    typer.echo("Regions: " + ", ".join(f"{i}) {r}" for i, r in enumerate(choices, 1)), err=True)
+    while not new.region:
+        answer = _ask(f"Region [1-{len(choices)} or name]")
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            new.region = choices[int(answer) - 1]
+            continue
+        try:
+            new.region = resolve_region(registry, answer)
+        except UsageError as error:
+            typer.echo(f"icor: {error}", err=True)
+
+
+def add(
+    ctx: typer.Context,
+    abbreviation: Annotated[
+        str | None, typer.Option("--abbreviation", "-a", help="Abbreviation, as published "
+                                 "(any script). Required."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Name in the original language. "
+                                 "Required."),
+    ] = None,
+    name_en: Annotated[str | None, typer.Option("--name-en", help="English name.")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code or English "
+                                 "name (DE, Germany). Required."),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="One of the registry's regions (any case); "
+                                 "default: the region of the country's members."),
+    ] = None,
+    founding: Annotated[
+        bool, typer.Option("--founding", help="A founding member of ICOR."),
+    ] = False,
+    joined: Annotated[
+        str | None, typer.Option("--joined", metavar="YYYY-MM-DD", help="Date it joined."),
+    ] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free-text notes.")] = None,
+    member_id: Annotated[
+        str | None, typer.Option("--id", help="The id (lowercase slug); default: from the "
+                                 "abbreviation, made unique."),
+    ] = None,
+    dry_run: DryRun = False,
+    update_stated: UpdateStated = False,
+) -> None:
+    """Add an active member; print its id.
+
+    The id is the abbreviation transliterated to a lowercase slug (БКП -> bkp); when taken,
+    the country code is appended (pcr-fr), then -2, -3. On a terminal, missing required
+    fields are asked for; otherwise they are an error (exit 2) naming every one. Nothing is
+    written if the result would be invalid (duplicate abbreviation, unknown country or
+    region: exit 2).
+
+    \b
+    Examples:
+      icor add --abbreviation PCL --name "Partido Comunista de Lorem" --country Chile
+      icor add -a KP -n "Komunistická partie" -c CZ --region europe --dry-run
+      icor add -a NP -n "New Party" -c TR --joined 2025-06-01 --founding --update-stated
+    """
+    from icor_cli.edit import NewMember, clean_text, missing_options, parse_date, plan_add
+    from icor_cli.store import load
+
+    where = source(ctx)
+    new = NewMember(
+        member_id=clean_text(member_id), abbreviation=clean_text(abbreviation),
+        name=clean_text(name), name_en=clean_text(name_en), country=clean_text(country),
+        region=clean_text(region), founding=founding,
+        joined=parse_date(joined, "--joined") if joined else None, notes=clean_text(notes),
+    )
+    if _interactive() and (missing_options(new) or not new.region):
+        if not dry_run:
+            refuse_bundled(where)
+        prompt_missing(load(where).registry, new)
+    change = apply_change(where, lambda registry: plan_add(registry, new),
+                          dry_run=dry_run, update_stated=update_stated)
+    if not dry_run:
+        typer.echo(change.member_id)
+
+
+# --- deactivate, reactivate ------------------------------------------------------------
+
+MemberArgument = Annotated[
+    str, typer.Argument(metavar="MEMBER", help="Id or abbreviation (any case or script)."),
+]
+
+
+def _date(value: str | None, option: str) -> dt.date:
+    import datetime as dt
+
+    from icor_cli.edit import parse_date
+
+    return parse_date(value, option) if value is not None else dt.date.today()
+
+
+def deactivate(
+    ctx: typer.Context,
+    member: MemberArgument,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in deactivation_reason)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD",
+                                 help="Date of deactivation (default: today)."),
+    ] = None,
+    dry_run: DryRun = False,
+    update_stated: UpdateStated = False,
+) -> None:
+    """Mark a member inactive, with the date and reason; nothing is deleted.
+
+    Deactivating a member that is already inactive changes nothing (exit 0).
+
+    \b
+    Examples:
+      icor deactivate aptuf --reason "Left ICOR" --date 2024-03-01
+      icor deactivate БКП --dry-run
+      icor deactivate mlpd --update-stated
+    """
+    from icor_cli.edit import clean_text, deactivate_member
+    from icor_cli.query import find_member
+
+    where = source(ctx)
+    when = _date(date, "--date")
+    because = clean_text(reason)
+
+    def compute(registry: Registry) -> Change:
+        member_id, _ = find_member(registry, member)
+        return deactivate_member(registry, member_id, date=when, reason=because)
+
+    apply_change(where, compute, dry_run=dry_run, update_stated=update_stated)
+
+
+def reactivate(
+    ctx: typer.Context,
+    member: MemberArgument,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD",
+                                 help="Date of reactivation, for the note (default: today)."),
+    ] = None,
+    dry_run: DryRun = False,
+    update_stated: UpdateStated = False,
+) -> None:
+    """Mark an inactive member active again, keeping its history in notes.
+
+    deactivated and deactivation_reason are removed (an active member has none); a line
+    "Reactivated DATE; had been inactive since DATE (REASON)." is appended to notes, so the
+    record is not lost. Reactivating an active member changes nothing (exit 0).
+
+    \b
+    Examples:
+      icor reactivate aptuf
+      icor reactivate aptuf --date 2025-01-15 --update-stated
+      icor reactivate aptuf --dry-run
+    """
+    from icor_cli.edit import reactivate_member
+    from icor_cli.query import find_member
+
+    where = source(ctx)
+    when = _date(date, "--date")
+
+    def compute(registry: Registry) -> Change:
+        member_id, _ = find_member(registry, member)
+        return reactivate_member(registry, member_id, date=when)
+
+    apply_change(where, compute, dry_run=dry_run, update_stated=update_stated)
+
+
+# --- fmt -------------------------------------------------------------------------------
+
+
+def fmt(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the file is not in "
+                           "canonical form."),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the change as a unified diff; write nothing."),
+    ] = False,
+    drop_comments: Annotated[
+        bool, typer.Option("--drop-comments", help="Rewrite even though the file has comments "
+                           "(the canonical form has none; they are lost)."),
+    ] = False,
+) -> None:
+    """Rewrite the registry in canonical form (what every write command produces).
+
+    The canonical form is deterministic: the same data always gives the same bytes, and a
+    one-member change changes only that member's lines. Comments are not part of the format
+    (use notes): fmt lists the comment lines it would drop and refuses (exit 1) unless
+    --drop-comments is given.
+
+    \b
+    Examples:
+      icor fmt
+      icor fmt --check --diff
+      icor fmt --drop-comments
+    """
+    from icor_cli import edit, save, store
+    from icor_cli.errors import IcorError
+
+    where = source(ctx)
+    writing = not (check or diff)
+    if writing:
+        refuse_bundled(where)
+        with save.locked(where):
+            loaded = store.load(where)
+            canonical = store.dump(loaded.registry)
+            if loaded.text == canonical:
+                _say(where, "already in canonical form")
+                return
+            comments = edit.comment_lines(loaded.text)
+            if comments and not drop_comments:
+                for number, line in comments:
+                    typer.echo(f"{where.display}:{number}: {line.strip()}", err=True)
+                raise IcorError(
+                    f"{where.display}: the canonical form would drop the {len(comments)} "
+                    f"comment line{'s' * (len(comments) != 1)} above; move what matters into "
+                    "notes, or rerun with --drop-comments; nothing written"
+                )
+            save.save(where, loaded.raw, canonical)
+        dropped = (f", {len(comments)} comment line{'s' * (len(comments) != 1)} dropped"
+                   if comments else "")
+        _say(where, f"rewritten in canonical form{dropped}")
+        return
+    loaded = store.load(where)
+    canonical = store.dump(loaded.registry)
+    if loaded.text == canonical:
+        _say(where, "already in canonical form")
+        return
+    if diff:
+        sys.stdout.write(edit.unified_diff(loaded.text, canonical, where.display))
+    comments = edit.comment_lines(loaded.text)
+    if comments:
+        _say(where, f"the canonical form drops {len(comments)} comment "
+                    f"line{'s' * (len(comments) != 1)}: "
+                    + ", ".join(str(number) for number, _ in comments))
+    if check:
+        _say(where, "not in canonical form (run `icor fmt`)")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+    app.command("deactivate")(deactivate)
+    app.command("reactivate")(reactivate)
+    app.command("fmt")(fmt)
