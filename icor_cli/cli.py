@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
@@ -118,5 +119,28 @@ def main() -> None:
     progress.allow()
     try:
         app(prog_name="icor")
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    exit_now(code)
+
+
+def exit_now(code: object) -> None:
+    """Flush and leave without the interpreter's teardown of every loaded module, which
+    costs 80 ms once Pydantic is loaded (a third of a short command). Nothing is lost:
+    locks and temporary files are released by the commands themselves, and icor
+    registers no exit handlers."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"), as Python reports it
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that went away (`icor list | head`) needs nothing more.
+        with suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(status)
