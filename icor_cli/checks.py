@@ -16,7 +16,14 @@ from functools import cache, cached_property
 from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid
 from icor_cli.models import Registry
-from icor_cli.store import RegistrySource, build, decode, dump, parse, read_bytes
+from icor_cli.store import (
+    RegistrySource,
+    build,
+    decode,
+    first_non_canonical_line,
+    parse,
+    read_bytes,
+)
 from icor_cli.tomlpos import Position, key_positions, locate
 
 CHECK_NAMES = (
@@ -291,12 +298,9 @@ def check_hygiene(ctx: Context) -> Iterator[Finding]:
 
 def check_format(ctx: Context) -> Iterator[Finding]:
     """The file is exactly what ``icor fmt`` writes."""
-    canonical = dump(ctx.registry)
-    if ctx.text == canonical:
+    line = first_non_canonical_line(ctx.text, ctx.registry)
+    if line is None:
         return
-    have, want = ctx.text.split("\n"), canonical.split("\n")
-    line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b),
-                min(len(have), len(want)))
     yield Finding("format", "warning", ctx.display,
                   "not in canonical form (run `icor fmt`; `icor fmt --diff` shows the change)",
                   line, 1)

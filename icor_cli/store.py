@@ -215,6 +215,17 @@ def load(source: RegistrySource) -> Loaded:
     return Loaded(source, raw, text, registry)
 
 
+def first_non_canonical_line(text: str, registry: Registry) -> int | None:
+    """The first line where ``text`` differs from the canonical text of ``registry``, or
+    None when it is canonical."""
+    canonical = dump(registry)
+    if text == canonical:
+        return None
+    have, want = text.split("\n"), canonical.split("\n")
+    return next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b),
+                min(len(have), len(want)))
+
+
 def dump(registry: Registry) -> str:
     """The canonical text (tomli-w's, see ``canonical``): the same data always gives the
     same bytes."""

@@ -52,14 +52,11 @@ def require_canonical(loaded: Loaded) -> None:
     """Refuse (exit 1) to rewrite a file the canonical form would change: rewriting would
     drop what it does not keep, such as comments."""
     from icor_cli.errors import Finding, RegistryInvalid
-    from icor_cli.store import dump
+    from icor_cli.store import first_non_canonical_line
 
-    canonical = dump(loaded.registry)
-    if loaded.text == canonical:
+    line = first_non_canonical_line(loaded.text, loaded.registry)
+    if line is None:
         return
-    have, want = loaded.text.split("\n"), canonical.split("\n")
-    line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b),
-                min(len(have), len(want)))
     message = ("not in canonical form, so writing it would drop what the canonical form "
                "does not keep (comments, layout); nothing written. Run `icor fmt` first "
                "(`icor fmt --diff` shows what it changes)")
