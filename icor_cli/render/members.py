@@ -19,6 +19,7 @@ from icor_cli.render import is_terminal, no_color
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
     from icor_cli.models import Member
@@ -199,16 +200,11 @@ def _member_cell(member_id: str, member: Member) -> Text:
     return cell
 
 
-def members_table(items: Iterable[tuple[str, Member]]) -> None:
-    """ID, abbreviation, name (English name below), country, region, status, founding.
-
-    Below 100 columns region is left out and founding members are marked ``★``; below 70
-    id, abbreviation, country and names share one column, so nothing is cut off."""
+def _member_columns(narrow: bool) -> Table:
+    """A table with the columns that name a member: one stacked column when narrow."""
     from rich import box
     from rich.table import Table
 
-    console = table_console()
-    wide, narrow = console.width >= WIDE, console.width < NARROW
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
                   collapse_padding=True)
     if narrow:
@@ -218,6 +214,17 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
         table.add_column("Abbreviation", min_width=6, max_width=14)
         table.add_column("Name", ratio=1, min_width=16)
         table.add_column("Country", no_wrap=True)
+    return table
+
+
+def members_table(items: Iterable[tuple[str, Member]]) -> None:
+    """ID, abbreviation, name (English name below), country, region, status, founding.
+
+    Below 100 columns region is left out and founding members are marked ``★``; below 70
+    id, abbreviation, country and names share one column, so nothing is cut off."""
+    console = table_console()
+    wide, narrow = console.width >= WIDE, console.width < NARROW
+    table = _member_columns(narrow)
     if wide:
         table.add_column("Region", no_wrap=True)
     table.add_column("Status", no_wrap=True)
@@ -249,20 +256,10 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
 def search_table(hits: Sequence[Hit]) -> None:
     """Like ``members_table`` plus the field that matched (and how); below 90 columns
     id, abbreviation, country, names and status share one column."""
-    from rich import box
-    from rich.table import Table
-
     console = table_console()
     narrow = console.width < NARROW + 20
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
-                  collapse_padding=True)
-    if narrow:
-        table.add_column("Member", ratio=1)
-    else:
-        table.add_column("ID", no_wrap=True, style="cyan")
-        table.add_column("Abbreviation", min_width=6, max_width=14)
-        table.add_column("Name", ratio=1, min_width=16)
-        table.add_column("Country", no_wrap=True)
+    table = _member_columns(narrow)
+    if not narrow:
         table.add_column("Status", no_wrap=True)
     table.add_column("Matched", no_wrap=not narrow, max_width=14 if narrow else None)
     for hit in hits:
