@@ -20,7 +20,16 @@ from icor_cli.render import write_error, write_location_error
 
 
 class IcorGroup(TyperGroup):
-    """Turns every ``IcorError`` into one line on stderr and its exit code."""
+    """Turns every ``IcorError``, and every bad option or argument, into one line on
+    stderr and its exit code."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:
+            if _is_click_error(error):
+                _report_click_error(error)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -38,7 +47,9 @@ class IcorGroup(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug: still one line, unless debugging
-            if _is_click_error(error) or os.environ.get("ICOR_DEBUG") == "1":
+            if _is_click_error(error):
+                _report_click_error(error)
+            if os.environ.get("ICOR_DEBUG") == "1":
                 raise
             write_error(f"internal error: {type(error).__name__}: {error} "
                         "(run with ICOR_DEBUG=1 for a traceback)")
@@ -46,9 +57,23 @@ class IcorGroup(TyperGroup):
 
 
 def _is_click_error(error: Exception) -> bool:
-    """A bad option or argument of a subcommand: click reports it itself (exit 2).
-    Matched by name because typer has vendored click since 0.20."""
+    """A bad option or argument (click's exceptions, matched by name because typer has
+    vendored click since 0.20)."""
     return any(cls.__name__ == "ClickException" for cls in type(error).__mro__)
+
+
+def _report_click_error(error: Any) -> None:
+    """``icor: error: No such option: --bogus (see 'icor list --help')`` and exit 2,
+    instead of click's four-line usage block. Bare ``icor`` still shows the help."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return
+    # Typer 0.29 words its own checks as Pydantic errors ("Value error, 'x' is not...").
+    message = error.format_message().replace("Value error, ", "")
+    context = getattr(error, "ctx", None)
+    if context is not None and any(c.__name__ == "UsageError" for c in type(error).__mro__):
+        message += f" (see '{context.command_path} --help')"
+    write_error(message)
+    raise typer.Exit(getattr(error, "exit_code", 2)) from None
 
 
 def report_error(error: IcorError) -> None:

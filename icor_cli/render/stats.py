@@ -31,6 +31,8 @@ FLAT_COLUMNS = (
     "countries", "stated_countries", "founding", "differs",
 )
 BAR_WIDTH = 12
+HEADINGS = ("Active", "Inactive", "Total", "Countries", "Founding")
+SHORT_HEADINGS = ("Act", "Inact", "Tot", "Ctry", "Fnd")
 
 
 def row_record(row: StatsRow) -> dict[str, Any]:
@@ -113,30 +115,66 @@ def _bar(row: StatsRow, largest: int) -> Text:
 
 
 def _table(stats: Stats) -> None:
+    """Full headings and a bar per row where they fit; else no bar, then short headings,
+    then one wrapped line per group. Figures are never cut."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
-                  show_footer=False)
-    table.add_column(stats.by.capitalize(), no_wrap=True)
-    if stats.by == "country":
-        table.add_column("Name", no_wrap=True)
-    for name in ("Active", "Inactive", "Total", "Countries", "Founding"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    console = table_console()
+    by_country = stats.by == "country"
+    first = 2 if by_country else 1
     largest = max((row.total for row in stats.rows), default=0)
+    rows: list[list[Text]] = []
     for row in [*stats.rows, stats.totals]:
         is_total = row is stats.totals
-        cells: list[Text] = [Text(row.label if stats.by == "region" or is_total else row.group,
-                                  style="bold" if is_total else "")]
-        if stats.by == "country":
+        cells = [Text(row.label if not by_country or is_total else row.group,
+                      style="bold" if is_total else "")]
+        if by_country:
             cells.append(Text("" if is_total else row.label))
         cells.extend(_figure(row, name) for name in (*_COMPARED, "founding"))
         cells.append(Text("") if is_total else _bar(row, largest))
-        table.add_row(*cells, end_section=row is stats.rows[-1] if stats.rows else False)
-    console = table_console()
-    console.print(table)
+        rows.append(cells)
+
+    def widest(index: int, heading: str) -> int:
+        return max(len(heading), *(cells[index].cell_len for cells in rows))
+
+    # Country names wrap between words, never inside one.
+    name_width = max([len("Name")] + [len(word) for cells in rows if by_country
+                                      for word in cells[1].plain.split()])
+    lead = widest(0, stats.by) + (name_width + 3 if by_country else 0)
+    layout = None
+    for headings, with_bar in ((HEADINGS, True), (HEADINGS, False), (SHORT_HEADINGS, False)):
+        needed = lead + sum(widest(first + i, h) + 3 for i, h in enumerate(headings))
+        if with_bar:
+            needed += BAR_WIDTH + 3
+        if needed <= console.width:
+            layout = headings, with_bar
+            break
+    if layout is None:
+        for cells in rows:
+            line = Text.assemble(cells[0], ": ")
+            if by_country and cells[1].plain:
+                line.append_text(Text.assemble(cells[1], ": "))
+            for position, name in enumerate(HEADINGS):
+                line.append(f"{', ' if position else ''}{name.lower()} ")
+                line.append_text(cells[first + position])
+            console.print(line)
+    else:
+        headings, with_bar = layout
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                      show_edge=False, show_footer=False)
+        table.add_column(stats.by.capitalize(), no_wrap=True)
+        if by_country:
+            table.add_column("Name", ratio=1, min_width=name_width)
+        for index, name in enumerate(headings, start=first):
+            table.add_column(name, justify="right", no_wrap=True, min_width=widest(index, name))
+        if with_bar:
+            table.add_column("", no_wrap=True)
+        for cells in rows:
+            table.add_row(*(cells if with_bar else cells[:-1]),
+                          end_section=cells is rows[-2] if len(rows) > 1 else False)
+        console.print(table)
     notes = []
     stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
     if stated_shown:
