@@ -371,12 +371,16 @@ def _match_member(
 
 def _every_word(query: _Query, fields: list[tuple[str, str]], fuzzy: bool) -> str:
     """The fields (joined by "+") in which every query word is found, or "" if one is
-    missing. Not fuzzy: each word is a substring of some field. Fuzzy: each word is a
-    substring, or one edit away from a whole word of some field."""
+    missing. Not fuzzy: each word is a substring of some field (a one-letter word, the
+    start of a word). Fuzzy: also one edit away from a whole word of some field."""
     matched: list[str] = []
     for word, near in zip(query.words, query.near, strict=True):
+        # A one-letter word ("m" of "m.l.p.d") would be inside almost any name: it must
+        # start a word.
+        needle = f" {word}" if len(word) == 1 else word
         for name, text in fields:
-            if word in text or (fuzzy and near and not near.isdisjoint(text.split())):
+            haystack = f" {text}" if len(word) == 1 else text
+            if needle in haystack or (fuzzy and near and not near.isdisjoint(text.split())):
                 if name not in matched:
                     matched.append(name)
                 break

@@ -263,3 +263,11 @@ def test_search_is_linear(registry: Registry) -> None:
     elapsed = time.perf_counter() - start
     assert len(results) == 200 * len(search_members("marxist", registry.members.items()))
     assert elapsed < 10
+
+
+def test_one_letter_words_must_start_a_word(icor: Run) -> None:
+    result = icor("-r", str(SHIPPED), "search", "m.l.p.d", "--format", "json")
+    hits = json.loads(result.stdout)
+    assert hits[0]["id"] == "mlpd" and hits[0]["match"] == "exact"
+    # Every other hit has a word starting with each of m, l, p and d somewhere.
+    assert 1 < len(hits) <= 8
