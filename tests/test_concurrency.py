@@ -106,16 +106,22 @@ main()
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_killed_in_the_middle_of_the_write(registry_file: Path) -> None:
-    """SIGKILL while the temporary file is half done: the registry is the old one; the
-    next writer removes the leftover."""
-    before = registry_file.read_bytes()
+def _writer_in_the_middle(registry_file: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """An ``icor add`` stopped inside writing its temporary file, and its environment."""
     env = {**os.environ, "ICOR_REGISTRY": str(registry_file)}
     process = subprocess.Popen([sys.executable, "-c", SLOW_FSYNC], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     assert process.stdout.readline() == "writing\n"
+    return process, env
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_killed_in_the_middle_of_the_write(registry_file: Path) -> None:
+    """SIGKILL while the temporary file is half done: the registry is the old one; the
+    next writer removes the leftover."""
+    before = registry_file.read_bytes()
+    process, env = _writer_in_the_middle(registry_file)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert registry_file.read_bytes() == before
@@ -133,11 +139,7 @@ def test_ctrl_c_in_the_middle_of_the_write(registry_file: Path) -> None:
     """SIGINT while the temporary file is being written: exit 130, the registry as it was,
     and the temporary file removed."""
     before = registry_file.read_bytes()
-    env = {**os.environ, "ICOR_REGISTRY": str(registry_file)}
-    process = subprocess.Popen([sys.executable, "-c", SLOW_FSYNC], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    assert process.stdout.readline() == "writing\n"
+    process, _ = _writer_in_the_middle(registry_file)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 130
     assert registry_file.read_bytes() == before
