@@ -1,0 +1,66 @@
+"""Heavy imports happen only on the paths that use them (issue 6).
+
+Speed itself is measured by ``benchmarks/bench.py``, not here; these tests check which
+modules a real ``icor`` process imports, which does not depend on how busy the machine is.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+HEAVY = {"rich", "anyascii", "pycountry", "tomli_w", "importlib.metadata"}
+
+
+def imported(*args: str, **env: str) -> set[str]:
+    """The modules an ``icor`` process imports, from ``python -X importtime``."""
+    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED), **env}
+    environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    environment.update(env)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli", *args],
+                          capture_output=True, text=True, env=environment, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+            if line.startswith("import time:") and "imported package" not in line}
+
+
+@pytest.mark.parametrize(("args", "allowed"), [
+    (["--help"], set()),
+    (["list", "--format", "json"], set()),
+    (["list", "--format", "csv"], set()),
+    (["show", "mlpd", "--format", "json"], set()),
+    (["stats", "--format", "json"], set()),
+    (["search", "marxist", "--format", "json"], {"anyascii"}),
+    (["validate"], {"anyascii"}),
+    (["list", "--format", "table"], {"rich"}),
+    (["stats", "--format", "table"], {"rich"}),
+])
+def test_heavy_modules_load_only_where_used(args: list[str], allowed: set[str]) -> None:
+    loaded = imported(*args) & HEAVY
+    assert loaded == allowed
+
+
+def test_help_does_not_load_the_models() -> None:
+    assert "icor_cli.models" not in imported("--help")
+
+
+def test_a_bad_country_loads_the_country_database_for_suggestions() -> None:
+    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli",
+                           "list", "--country", "Germny"],
+                          capture_output=True, text=True, env=environment, check=False)
+    assert done.returncode == 2
+    assert "pycountry" in {line.rsplit("|", 1)[1].strip()
+                           for line in done.stderr.splitlines() if "import time:" in line}
+
+
+def test_plugins_a_user_enables_are_still_looked_up() -> None:
+    """icor disables Pydantic plugins only by default: an explicit choice is kept, and
+    the real plugin loader (with importlib.metadata) is used."""
+    assert "importlib.metadata" in imported("list", "--format", "json",
+                                            PYDANTIC_DISABLE_PLUGINS="")
