@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from icor_cli.render import is_terminal, no_color
+from icor_cli.render.columns import Column, render, widths
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     from icor_cli.models import Member
@@ -193,62 +193,75 @@ NARROW = 70
 
 def _member_cell(member_id: str, member: Member) -> Text:
     """Id, abbreviation and country on one line, the names below (narrow terminals)."""
-    cell = _text(member_id, "cyan")
+    cell = _text("")
+    cell.append(member_id, style="cyan")  # the id only: a Text's own style covers it all
     cell.append(f"  {member.abbreviation}  {member.country}")
     cell.append("\n")
     cell.append_text(_name_cell(member))
     return cell
 
 
-def _member_columns(narrow: bool) -> Table:
-    """A table with the columns that name a member: one stacked column when narrow."""
-    from rich import box
-    from rich.table import Table
+def _member_columns(layout: str) -> list[Column]:
+    """The columns that name a member: one stacked column when narrow."""
+    if layout == "narrow":
+        return [Column("Member", flex=True)]
+    return [Column("ID"), Column("Abbreviation", max_width=14, min_width=6),
+            Column("Name", flex=True, min_width=16), Column("Country")]
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False,
-                  collapse_padding=True)
-    if narrow:
-        table.add_column("Member", ratio=1)
-    else:
-        table.add_column("ID", no_wrap=True, style="cyan")
-        table.add_column("Abbreviation", min_width=6, max_width=14)
-        table.add_column("Name", ratio=1, min_width=16)
-        table.add_column("Country", no_wrap=True)
-    return table
+
+def _member_row(layout: str, member_id: str, member: Member) -> list[Text]:
+    if layout == "narrow":
+        return [_member_cell(member_id, member)]
+    return [_text(member_id, "cyan"), _text(member.abbreviation), _name_cell(member),
+            _text(member.country)]
+
+
+def _print_table(console: Console, layouts: Sequence[str],
+                 build: Callable[[str], tuple[list[Column], list[list[Text]]]]) -> str:
+    """The first of ``layouts`` (widest first) whose columns fit the terminal; returns
+    the layout printed."""
+    for layout in layouts:
+        columns, rows = build(layout)
+        sizes, fits = widths(columns, rows, console.width)
+        if fits:
+            break
+    # soft_wrap: the lines are laid out already; a terminal too narrow for even the last
+    # layout wraps them itself rather than Rich cutting them.
+    console.print(render(console, columns, rows, sizes), soft_wrap=True, end="")
+    return layout
 
 
 def members_table(items: Iterable[tuple[str, Member]]) -> None:
     """ID, abbreviation, name (English name below), country, region, status, founding.
 
-    Below 100 columns region is left out and founding members are marked ``★``; below 70
-    id, abbreviation, country and names share one column, so nothing is cut off."""
+    Where that does not fit (below 100 columns, or very long values) region is left out
+    and founding members are marked ``★``; where that does not fit either (below 70) id,
+    abbreviation, country and names share one column, so nothing is cut off."""
     console = table_console()
-    wide, narrow = console.width >= WIDE, console.width < NARROW
-    table = _member_columns(narrow)
-    if wide:
-        table.add_column("Region", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    if wide:
-        table.add_column("Founding", no_wrap=True)
-    count = 0
-    for member_id, member in items:
-        count += 1
-        status = _status_cell(member)
-        if narrow:
-            row = [_member_cell(member_id, member)]
-        else:
-            row = [_text(member_id), _text(member.abbreviation), _name_cell(member),
-                   _text(member.country)]
-        if wide:
-            row += [_text(member.region), status, _text("yes" if member.founding else "")]
-        else:
-            if member.founding:
-                status.append(" ★", style="yellow")
-            row.append(status)
-        table.add_row(*row)
-    console.print(table)
-    note = _count_line(count, "member", "members")
-    if not wide:
+    members = list(items)
+
+    def build(layout: str) -> tuple[list[Column], list[list[Text]]]:
+        wide = layout == "wide"
+        columns = _member_columns(layout)
+        columns += [Column("Region"), Column("Status"), Column("Founding")] if wide \
+            else [Column("Status")]
+        rows = []
+        for member_id, member in members:
+            row = _member_row(layout, member_id, member)
+            status = _status_cell(member)
+            if wide:
+                row += [_text(member.region), status, _text("yes" if member.founding else "")]
+            else:
+                if member.founding:
+                    status.append(" ★", style="yellow")
+                row.append(status)
+            rows.append(row)
+        return columns, rows
+
+    layouts = [name for name, least in (("wide", WIDE), ("medium", NARROW), ("narrow", 0))
+               if console.width >= least]
+    note = _count_line(len(members), "member", "members")
+    if _print_table(console, layouts, build) != "wide":
         note.append("; ★ founding member")
     console.print(note)
 
@@ -257,25 +270,29 @@ def search_table(hits: Sequence[Hit]) -> None:
     """Like ``members_table`` plus the field that matched (and how); below 90 columns
     id, abbreviation, country, names and status share one column."""
     console = table_console()
-    narrow = console.width < NARROW + 20
-    table = _member_columns(narrow)
-    if not narrow:
-        table.add_column("Status", no_wrap=True)
-    table.add_column("Matched", no_wrap=not narrow, max_width=14 if narrow else None)
-    for hit in hits:
-        member = hit.member
-        matched = _text(f"{hit.matched} ({hit.match})", "yellow" if hit.tier else "bold yellow")
-        if narrow:
-            cell = _member_cell(hit.member_id, member)
-            cell.append("\n")
-            cell.append_text(_status_cell(member))
-            table.add_row(cell, matched)
-        else:
-            table.add_row(
-                _text(hit.member_id), _text(member.abbreviation), _name_cell(member),
-                _text(member.country), _status_cell(member), matched,
-            )
-    console.print(table)
+
+    def build(layout: str) -> tuple[list[Column], list[list[Text]]]:
+        narrow = layout == "narrow"
+        columns = _member_columns(layout)
+        if not narrow:
+            columns.append(Column("Status"))
+        columns.append(Column("Matched", max_width=14 if narrow else None))
+        rows = []
+        for hit in hits:
+            member = hit.member
+            row = _member_row(layout, hit.member_id, member)
+            if narrow:
+                row[0].append("\n")
+                row[0].append_text(_status_cell(member))
+            else:
+                row.append(_status_cell(member))
+            row.append(_text(f"{hit.matched} ({hit.match})",
+                             "yellow" if hit.tier else "bold yellow"))
+            rows.append(row)
+        return columns, rows
+
+    layouts = ["wide", "narrow"] if console.width >= NARROW + 20 else ["narrow"]
+    _print_table(console, layouts, build)
     console.print(_count_line(len(hits), "match", "matches"))
 
 
