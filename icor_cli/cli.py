@@ -137,11 +137,34 @@ def register() -> None:
 register()
 
 
+def invoked_command(args: list[str]) -> str | None:
+    """The icor command named on a command line, if any (``icor -r FILE list`` → list)."""
+    words = iter(args)
+    for word in words:
+        if word in ("-r", "--registry"):
+            next(words, None)
+        elif word != "--" and not word.startswith("-"):
+            names = {info.name for info in app.registered_commands}
+            return word if word in names else None
+    return None
+
+
+def keep_only(name: str) -> None:
+    """Typer turns every registered command into a click command on each run (15 to
+    30 ms for icor's ten, from their signatures); a run needs only the one it invokes.
+    Help, completion and unknown names keep them all, for listings and suggestions."""
+    app.registered_commands[:] = [info for info in app.registered_commands
+                                  if info.name == name]
+
+
 def main() -> None:
     # A short-lived process: the cyclic garbage collector only costs time here (a third
     # of parsing and validating 100,000 members), and there is nothing cyclic to free.
     gc.disable()
     progress.allow()
+    name = invoked_command(sys.argv[1:])
+    if name is not None and "_ICOR_COMPLETE" not in os.environ:
+        keep_only(name)
     try:
         app(prog_name="icor")
         code: object = 0

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_list import TERMINAL, check_golden, plain
 
 from icor_cli.models import Registry
-from icor_cli.query import MATCH_KINDS, search_members
+from icor_cli.search import MATCH_KINDS, search_members
 from icor_cli.store import RegistrySource, load
 
 Run = Callable[..., Result]

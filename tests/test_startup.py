@@ -64,3 +64,35 @@ def test_plugins_a_user_enables_are_still_looked_up() -> None:
     the real plugin loader (with importlib.metadata) is used."""
     assert "importlib.metadata" in imported("list", "--format", "json",
                                             PYDANTIC_DISABLE_PLUGINS="")
+
+
+@pytest.mark.parametrize(("args", "command"), [
+    (["list", "--format", "json"], "list"),
+    (["-r", "stats", "list"], "list"),  # a registry file named like a command
+    (["--registry", "x.toml", "validate", "--strict"], "validate"),
+    (["--registry=x.toml", "show", "mlpd"], "show"),
+    (["-rx.toml", "fmt", "--check"], "fmt"),
+    (["--", "search", "x"], "search"),
+    (["lst"], None),
+    (["--version"], None),
+    (["--help"], None),
+    ([], None),
+])
+def test_the_invoked_command_is_found_past_global_options(args: list[str],
+                                                          command: str | None) -> None:
+    from icor_cli.cli import invoked_command
+
+    assert invoked_command(args) == command
+
+
+def test_one_command_built_per_run_still_suggests_and_completes() -> None:
+    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    wrong = subprocess.run([sys.executable, "-m", "icor_cli", "lst"], capture_output=True,
+                           text=True, env=environment, check=False)
+    assert wrong.returncode == 2
+    assert "Did you mean 'list'?" in wrong.stderr
+    completion = subprocess.run(
+        [sys.executable, "-m", "icor_cli", "list", "--reg"], capture_output=True, text=True,
+        check=False, env={**environment, "_ICOR_COMPLETE": "complete_bash",
+                          "COMP_WORDS": "icor list --reg", "COMP_CWORD": "2"})
+    assert "--region" in completion.stdout

@@ -1,6 +1,6 @@
 """``icor list``, ``icor show``, ``icor search`` and ``icor stats``: reading the registry.
 
-Each command reads load → compute (``query``) → render (``render.members``,
+Each command reads load → compute (``query``, ``search``, ``stats``) → render (``render.members``,
 ``render.stats``). Rich, pycountry and transliteration are imported only on the paths
 that need them, so ``icor list -f json`` starts fast.
 """
@@ -250,8 +250,8 @@ def search_members(
       icor search turkiye --format json | jq -r '.[].id'
     """
     from icor_cli.query import filter_members
-    from icor_cli.query import search_members as run_search
     from icor_cli.render import members as render
+    from icor_cli.search import search_members as run_search
 
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)
@@ -293,8 +293,9 @@ def show_stats(
       icor stats --by country --status active
       icor stats --format json | jq '.totals'
     """
-    from icor_cli.query import compute_stats, filter_members
+    from icor_cli.query import filter_members
     from icor_cli.render.stats import render_stats
+    from icor_cli.stats import compute_stats
 
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)

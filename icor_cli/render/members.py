@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from icor_cli.render import is_terminal, no_color
-from icor_cli.render.columns import Column, render, widths
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
     from icor_cli.models import Member
-    from icor_cli.query import Hit
+    from icor_cli.render.columns import Column
+    from icor_cli.search import Hit
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 FORCE_TERMINAL_VAR = "ICOR_FORCE_TERMINAL"
@@ -203,6 +203,8 @@ def _member_cell(member_id: str, member: Member) -> Text:
 
 def _member_columns(layout: str) -> list[Column]:
     """The columns that name a member: one stacked column when narrow."""
+    from icor_cli.render.columns import Column
+
     if layout == "narrow":
         return [Column("Member", flex=True)]
     return [Column("ID"), Column("Abbreviation", max_width=14, min_width=6),
@@ -220,6 +222,8 @@ def _print_table(console: Console, layouts: Sequence[str],
                  build: Callable[[str], tuple[list[Column], list[list[Text]]]]) -> str:
     """The first of ``layouts`` (widest first) whose columns fit the terminal; returns
     the layout printed."""
+    from icor_cli.render.columns import render, widths
+
     for layout in layouts:
         columns, rows = build(layout)
         sizes, fits = widths(columns, rows, console.width)
@@ -237,6 +241,8 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
     Where that does not fit (below 100 columns, or very long values) region is left out
     and founding members are marked ``★``; where that does not fit either (below 70) id,
     abbreviation, country and names share one column, so nothing is cut off."""
+    from icor_cli.render.columns import Column
+
     console = table_console()
     members = list(items)
 
@@ -269,6 +275,8 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
 def search_table(hits: Sequence[Hit]) -> None:
     """Like ``members_table`` plus the field that matched (and how); below 90 columns
     id, abbreviation, country, names and status share one column."""
+    from icor_cli.render.columns import Column
+
     console = table_console()
 
     def build(layout: str) -> tuple[list[Column], list[list[Text]]]:

@@ -22,7 +22,7 @@ from icor_cli.render.members import table_console, write_records
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from icor_cli.query import Stats, StatsRow
+    from icor_cli.stats import Stats, StatsRow
 
 _COMPARED = ("active", "inactive", "total", "countries")
 FLAT_COLUMNS = (
