@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from icor_cli import __version__, progress
+from icor_cli import __version__, progress, startup
 from icor_cli.errors import IcorError, RegistryInvalid
 from icor_cli.render import write_error, write_location_error
 
@@ -161,6 +161,7 @@ def main() -> None:
     # A short-lived process: the cyclic garbage collector only costs time here (a third
     # of parsing and validating 100,000 members), and there is nothing cyclic to free.
     gc.disable()
+    startup.without_pydantic_plugins()
     progress.allow()
     name = invoked_command(sys.argv[1:])
     if name is not None and "_ICOR_COMPLETE" not in os.environ:

@@ -96,3 +96,16 @@ def test_one_command_built_per_run_still_suggests_and_completes() -> None:
         check=False, env={**environment, "_ICOR_COMPLETE": "complete_bash",
                           "COMP_WORDS": "icor list --reg", "COMP_CWORD": "2"})
     assert "--region" in completion.stdout
+
+
+def test_importing_the_package_changes_nothing_in_the_host_process() -> None:
+    """The start-up shortcuts are the console script's; a program that imports icor_cli
+    keeps its own Pydantic plugins."""
+    probe = ("import os, sys, icor_cli.cli, icor_cli.models; "
+             "print('PYDANTIC_DISABLE_PLUGINS' in os.environ, "
+             "'__file__' in vars(sys.modules['pydantic.plugin._loader']))")
+    environment = dict(os.environ)
+    environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=environment, check=True)
+    assert done.stdout.split() == ["False", "True"]  # no default set; the real loader
