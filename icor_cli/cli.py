@@ -138,9 +138,12 @@ register()
 
 
 def invoked_command(args: list[str]) -> str | None:
-    """The icor command named on a command line, if any (``icor -r FILE list`` → list)."""
+    """The icor command named on a command line, if any (``icor -r FILE list`` → list).
+    None when help or the version is asked for first: those need every command."""
     words = iter(args)
     for word in words:
+        if word in ("-h", "--help", "--version"):
+            return None
         if word in ("-r", "--registry"):
             next(words, None)
         elif word != "--" and not word.startswith("-"):

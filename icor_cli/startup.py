@@ -6,8 +6,10 @@ host process.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from importlib.machinery import ModuleSpec
 from types import ModuleType
 
 PLUGIN_LOADER = "pydantic.plugin._loader"
@@ -26,6 +28,7 @@ def without_pydantic_plugins() -> None:
     if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in PLUGINS_OFF or PLUGIN_LOADER in sys.modules:
         return
     stand_in = ModuleType(PLUGIN_LOADER)
+    stand_in.__spec__ = ModuleSpec(PLUGIN_LOADER, None)
 
     def get_plugins() -> tuple[()]:
         return ()
@@ -33,9 +36,9 @@ def without_pydantic_plugins() -> None:
     def real(attribute: str) -> object:
         if attribute.startswith("__"):  # the import system probing, e.g. for __path__
             raise AttributeError(attribute)
-        del sys.modules[PLUGIN_LOADER]
-        import importlib
-
+        if sys.modules.get(PLUGIN_LOADER) is stand_in:
+            del sys.modules[PLUGIN_LOADER]
+        # Imported once; later calls get that same module, and its state, back.
         return getattr(importlib.import_module(PLUGIN_LOADER), attribute)
 
     stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]

@@ -370,3 +370,29 @@ def test_completion_never_fails(tmp_path: Path, icor: Run) -> None:
     broken.write_text("this is [not toml", encoding="utf-8")
     assert _complete(icor, "icor show ml", env={"ICOR_REGISTRY": str(broken)}) == []
     assert _complete(icor, f"icor -r {tmp_path / 'nope.toml'} list --region A") == []
+
+
+def test_table_keeps_columns_aligned_around_a_tab(registry_file: Path, icor: Run) -> None:
+    """A tab in a value (validate warns, but the file may hold one) is shown as a space:
+    its width would depend on where it falls and push the next columns out of line."""
+    edit_registry(registry_file, 'abbreviation = "KOE"', 'abbreviation = "K\\tOE"')
+    lines = plain(icor("list", "--country", "GR", env=TERMINAL).stdout).splitlines()
+    assert lines[2].startswith("koe  K OE")
+    country = lines[0].index("Country")
+    assert lines[2][country:country + 2] == "GR"
+
+
+@pytest.mark.parametrize("columns", ["0", "-5"])
+def test_table_at_a_nonsense_width_still_prints(registry_file: Path, icor: Run,
+                                                columns: str) -> None:
+    result = icor("list", "--country", "IN", env={**TERMINAL, "COLUMNS": columns})
+    assert result.exit_code == 0
+    assert "cpi-ml-red-star" in result.stdout and "2 members" in result.stdout
+
+
+def test_founding_mark_explained_only_when_shown(registry_file: Path, icor: Run) -> None:
+    narrow = {**TERMINAL, "COLUMNS": "80"}
+    assert "★ founding member" in icor("list", "--country", "IN", env=narrow).stdout
+    others = plain(icor("list", "--region", "europe", "--no-founding", env=narrow).stdout)
+    assert others.splitlines()[-1] == "12 members"
+    assert "★" not in others

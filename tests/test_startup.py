@@ -76,6 +76,8 @@ def test_plugins_a_user_enables_are_still_looked_up() -> None:
     (["lst"], None),
     (["--version"], None),
     (["--help"], None),
+    (["-h", "list"], None),  # the top-level help, which lists every command
+    (["-r", "x.toml", "--help", "stats"], None),
     ([], None),
 ])
 def test_the_invoked_command_is_found_past_global_options(args: list[str],

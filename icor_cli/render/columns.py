@@ -1,5 +1,7 @@
 """Aligned columns for people: a bold header, a rule, then rows whose cells may span lines.
 
+Cells are ``rich.text.Text`` without tabs (a tab's width depends on where it falls).
+
 ``rich.table.Table`` lays out and renders each cell on its own (padding, measuring and
 wrapping every one of them): about 70 ms for the 59 members, a quarter of ``icor list``.
 Member tables need less: every column but the names is as wide as its widest value, so
@@ -47,6 +49,8 @@ def _natural(column: Column, cells: Sequence[Text]) -> int:
 
 def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
            width: int) -> tuple[list[int], bool]:
+    from rich.cells import cell_len
+
     """Each column's width, and whether they fit in ``width`` with the flexible column at
     least ``min_width`` wide (if not, the caller may pick a narrower layout; a terminal
     too narrow even for that wraps the lines itself, so nothing is cut off)."""
@@ -58,7 +62,8 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
     for index, column in enumerate(columns):
         if column.flex:
             fits = fits and room >= column.min_width
-            natural[index] = max(min(natural[index], room), column.min_width)
+            least = max(column.min_width, cell_len(column.header), 2)  # 2: a wide character
+            natural[index] = max(min(natural[index], room), least)
     return natural, fits
 
 

@@ -62,7 +62,7 @@ def table_console() -> Console:
             width = int(os.environ.get("COLUMNS", "100"))
         except ValueError:
             width = 100
-    return Console(
+    console = Console(
         file=sys.stdout,
         no_color=no_color(),
         highlight=False,
@@ -71,6 +71,9 @@ def table_console() -> Console:
         force_terminal=True if force or is_terminal(sys.stdout) else None,
         width=width,
     )
+    if console.width < 1:  # COLUMNS=0 or less: Rich would print nothing at all
+        console.width = 80
+    return console
 
 
 # --- Records -----------------------------------------------------------------------------
@@ -163,19 +166,26 @@ def write_records(
 
 # --- Tables ------------------------------------------------------------------------------
 
+def _flat(value: str) -> str:
+    """A tab as one space: a tab's width depends on where the cell starts on the line,
+    which would throw the columns after it out of line (the file may hold tabs;
+    ``validate`` warns of them)."""
+    return value.replace("\t", " ")
+
+
 def _text(value: str | None, style: str = "") -> Text:
     from rich.text import Text
 
-    return Text(value or "", style=style)
+    return Text(_flat(value or ""), style=style)
 
 
 def _name_cell(member: Member) -> Text:
     from rich.text import Text
 
-    cell = Text(member.name)
+    cell = Text(_flat(member.name))
     if member.name_en and member.name_en != member.name:
         cell.append("\n")
-        cell.append(member.name_en, style="dim")
+        cell.append(_flat(member.name_en), style="dim")
     return cell
 
 
@@ -195,7 +205,7 @@ def _member_cell(member_id: str, member: Member) -> Text:
     """Id, abbreviation and country on one line, the names below (narrow terminals)."""
     cell = _text("")
     cell.append(member_id, style="cyan")  # the id only: a Text's own style covers it all
-    cell.append(f"  {member.abbreviation}  {member.country}")
+    cell.append(_flat(f"  {member.abbreviation}  {member.country}"))
     cell.append("\n")
     cell.append_text(_name_cell(member))
     return cell
@@ -206,7 +216,7 @@ def _member_columns(layout: str) -> list[Column]:
     from icor_cli.render.columns import Column
 
     if layout == "narrow":
-        return [Column("Member", flex=True)]
+        return [Column("Member", flex=True, min_width=6)]
     return [Column("ID"), Column("Abbreviation", max_width=14, min_width=6),
             Column("Name", flex=True, min_width=16), Column("Country")]
 
@@ -226,7 +236,7 @@ def _print_table(console: Console, layouts: Sequence[str],
 
     for layout in layouts:
         columns, rows = build(layout)
-        sizes, fits = widths(columns, rows, console.width)
+        sizes, fits = widths(columns, rows, max(console.width, 1))
         if fits:
             break
     # soft_wrap: the lines are laid out already; a terminal too narrow for even the last
@@ -264,12 +274,13 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
             rows.append(row)
         return columns, rows
 
-    layouts = [name for name, least in (("wide", WIDE), ("medium", NARROW), ("narrow", 0))
-               if console.width >= least]
+    layouts = [name for name, least in (("wide", WIDE), ("medium", NARROW))
+               if console.width >= least] + ["narrow"]
     note = _count_line(len(members), "member", "members")
-    if _print_table(console, layouts, build) != "wide":
+    layout = _print_table(console, layouts, build)
+    if layout != "wide" and any(member.founding for _, member in members):
         note.append("; ★ founding member")
-    console.print(note)
+    console.print(note, soft_wrap=True)
 
 
 def search_table(hits: Sequence[Hit]) -> None:
@@ -301,7 +312,7 @@ def search_table(hits: Sequence[Hit]) -> None:
 
     layouts = ["wide", "narrow"] if console.width >= NARROW + 20 else ["narrow"]
     _print_table(console, layouts, build)
-    console.print(_count_line(len(hits), "match", "matches"))
+    console.print(_count_line(len(hits), "match", "matches"), soft_wrap=True)
 
 
 def member_table(member_id: str, member: Member) -> None:
