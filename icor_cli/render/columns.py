@@ -12,7 +12,7 @@ NO_COLOR and terminal detection stay with the Rich console.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,8 @@ class Column:
     #: Wraps above this width.
     max_width: int | None = None
     min_width: int = 1
+    #: Figures line up on the right, header included.
+    right: bool = False
 
 
 def _natural(column: Column, cells: Sequence[Text]) -> int:
@@ -48,7 +50,7 @@ def _natural(column: Column, cells: Sequence[Text]) -> int:
 
 
 def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
-           width: int) -> tuple[list[int], bool]:
+           width: int, gap: int = GAP) -> tuple[list[int], bool]:
     from rich.cells import cell_len
 
     """Each column's width, and whether they fit in ``width`` with the flexible column at
@@ -57,7 +59,7 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
     natural = [_natural(column, [row[index] for row in rows])
                for index, column in enumerate(columns)]
     rigid = sum(w for w, column in zip(natural, columns, strict=True) if not column.flex)
-    room = width - rigid - GAP * (len(columns) - 1)
+    room = width - rigid - gap * (len(columns) - 1)
     fits = room >= 0
     for index, column in enumerate(columns):
         if column.flex:
@@ -79,29 +81,37 @@ def _lines(console: Console, cell: Text, width: int) -> list[Text]:
     return lines
 
 
+def _line(out: Text, pieces: Sequence[Text | None], columns: Sequence[Column],
+          column_widths: Sequence[int], gap: int) -> None:
+    pending = 0  # spaces owed to the left of the next non-empty piece
+    for piece, column, width in zip(pieces, columns, column_widths, strict=True):
+        if piece is not None and piece.plain:
+            room = width - piece.cell_len
+            out.append(" " * (pending + (room if column.right else 0)))
+            out.append_text(piece)
+            pending = 0 if column.right else room
+        else:
+            pending += width
+        pending += gap
+    out.append("\n")
+
+
 def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[Text]],
-           column_widths: Sequence[int]) -> Text:
-    """The whole table as one ``Text``; lines carry no trailing spaces."""
+           column_widths: Sequence[int], gap: int = GAP,
+           breaks: Collection[int] = ()) -> Text:
+    """The whole table as one ``Text``, with a blank line before each row index in
+    ``breaks``; lines carry no trailing spaces."""
     from rich.text import Text
 
     out = Text()
-    last = len(columns) - 1
-    header = "".join(column.header.ljust(w + GAP) if i < last else column.header
-                     for i, (column, w) in enumerate(zip(columns, column_widths, strict=True)))
-    out.append(header, style="bold")
-    out.append("\n" + "─" * (sum(column_widths) + GAP * last) + "\n")
-    for row in rows:
+    headers = [Text(column.header, style="bold") for column in columns]
+    _line(out, headers, columns, column_widths, gap)
+    out.append("─" * (sum(column_widths) + gap * (len(columns) - 1)) + "\n")
+    for number, row in enumerate(rows):
+        if number in breaks:
+            out.append("\n")
         cells = [_lines(console, cell, w) for cell, w in zip(row, column_widths, strict=True)]
         for depth in range(max(len(lines) for lines in cells)):
-            pending = 0  # spaces owed to the left of the next non-empty piece
-            for index, lines in enumerate(cells):
-                piece = lines[depth] if depth < len(lines) else None
-                if piece is not None and piece.plain:
-                    out.append(" " * pending)
-                    out.append_text(piece)
-                    pending = column_widths[index] - piece.cell_len
-                else:
-                    pending += column_widths[index]
-                pending += GAP
-            out.append("\n")
+            _line(out, [lines[depth] if depth < len(lines) else None for lines in cells],
+                  columns, column_widths, gap)
     return out

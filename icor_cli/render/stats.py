@@ -31,6 +31,7 @@ FLAT_COLUMNS = (
     "countries", "stated_countries", "founding", "differs",
 )
 BAR_WIDTH = 12
+GAP = 3  # between columns: the figures are short, and read better further apart
 HEADINGS = ("Active", "Inactive", "Total", "Countries", "Founding")
 SHORT_HEADINGS = ("Act", "Inact", "Tot", "Ctry", "Fnd")
 
@@ -117,9 +118,9 @@ def _bar(row: StatsRow, largest: int) -> Text:
 def _table(stats: Stats) -> None:
     """Full headings and a bar per row where they fit; else no bar, then short headings,
     then one wrapped line per group. Figures are never cut."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
+
+    from icor_cli.render.columns import Column, render, widths
 
     console = table_console()
     by_country = stats.by == "country"
@@ -162,19 +163,16 @@ def _table(stats: Stats) -> None:
             console.print(line)
     else:
         headings, with_bar = layout
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
-                      show_edge=False, show_footer=False)
-        table.add_column(stats.by.capitalize(), no_wrap=True)
+        columns = [Column(stats.by.capitalize())]
         if by_country:
-            table.add_column("Name", ratio=1, min_width=name_width)
-        for index, name in enumerate(headings, start=first):
-            table.add_column(name, justify="right", no_wrap=True, min_width=widest(index, name))
+            columns.append(Column("Name", flex=True, min_width=name_width))
+        columns += [Column(name, right=True) for name in headings]
         if with_bar:
-            table.add_column("", no_wrap=True)
-        for cells in rows:
-            table.add_row(*(cells if with_bar else cells[:-1]),
-                          end_section=cells is rows[-2] if len(rows) > 1 else False)
-        console.print(table)
+            columns.append(Column(""))
+        shown = [cells if with_bar else cells[:-1] for cells in rows]
+        sizes, _ = widths(columns, shown, console.width, gap=GAP)
+        console.print(render(console, columns, shown, sizes, gap=GAP, breaks={len(rows) - 1}),
+                      soft_wrap=True, end="")
     notes = []
     stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
     if stated_shown:
@@ -185,4 +183,4 @@ def _table(stats: Stats) -> None:
         notes.append(f"stated: {stats.stated_source}"
                      + (f" as of {stats.stated_as_of}" if stats.stated_as_of else ""))
     for note in notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(note, style="dim"), soft_wrap=True)
