@@ -5,10 +5,10 @@ Cells are ``rich.text.Text`` without tabs (a tab's width depends on where it fal
 ``rich.table.Table`` lays out and renders each cell on its own (padding, measuring and
 wrapping every one of them): about 70 ms for the 59 members, a quarter of ``icor list``.
 The tables of ``list``, ``search`` and ``stats`` need less: every column but one (the
-names) is as wide as its widest value, so
-widths come from ``cell_len`` of plain strings, only the cells that do not fit are wrapped
-(by Rich, word by word), and the table is printed as one ``Text`` in one pass. Colour,
-NO_COLOR and terminal detection stay with the Rich console.
+names) is as wide as its widest value, so widths come from ``cell_len`` of plain
+strings, only the cells that do not fit are wrapped (by Rich, word by word), and the
+table is printed as one ``Text`` in one pass. Colour, NO_COLOR and terminal detection
+stay with the Rich console.
 """
 
 from __future__ import annotations
