@@ -90,8 +90,10 @@ def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[Non
         raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
     path = lock_path(source.path)
     # The lock file gets the registry's permission bits: whoever may write the registry
-    # (a group sharing it, say) may take its lock.
-    lock = FileLock(str(path), timeout=seconds, mode=mode)
+    # (a group sharing it, say) may take its lock. Its owner always reads and writes it
+    # (filelock requires that), even beside a read-only registry: whether the registry
+    # itself may be written is decided, and reported, by ``save``.
+    lock = FileLock(str(path), timeout=seconds, mode=mode | stat.S_IRUSR | stat.S_IWUSR)
     try:
         if seconds > 1 and sys.stderr.isatty():
             try:

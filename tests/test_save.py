@@ -133,6 +133,23 @@ def test_file_without_write_permission(icor: Run, registry_file: Path) -> None:
     assert registry_file.read_bytes() == before
 
 
+@pytest.mark.parametrize("mode", [0o444, 0o400])
+def test_read_only_mode_gets_the_documented_answer(icor: Run, registry_file: Path,
+                                                   mode: int) -> None:
+    """The lock file must be writable by its owner (filelock refuses otherwise), even
+    beside a read-only registry: root, who may write, writes; anyone else gets exit 3."""
+    registry_file.chmod(mode)
+    before = registry_file.read_bytes()
+    result = icor(*ADD)
+    assert "internal error" not in result.stderr
+    if ROOT:
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_IMODE(registry_file.stat().st_mode) == mode
+    else:
+        assert result.exit_code == 3
+        assert registry_file.read_bytes() == before
+
+
 @pytest.mark.skipif(ROOT, reason="root ignores directory permissions (simulated above)")
 def test_read_only_directory(icor: Run, registry_file: Path) -> None:
     before = registry_file.read_bytes()
