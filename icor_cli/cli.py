@@ -44,7 +44,12 @@ class IcorGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except typer.Abort:
+            # Ctrl-C or Ctrl-D at a prompt: interrupted, as anywhere else (not click's
+            # "Aborted!", exit 1); end the prompt's line.
+            sys.stderr.write("\n")
+            raise typer.Exit(130) from None
+        except (typer.Exit, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug: still one line, unless debugging
             if _is_click_error(error):

@@ -214,6 +214,21 @@ def test_prompts_on_a_terminal(
     }
 
 
+def test_prompt_left_without_an_answer_is_interrupted(
+    invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-D (here: the input ends) or Ctrl-C at a prompt is exit 130, as an interrupt
+    anywhere else, not click's "Aborted!" and 1; nothing is written."""
+    from icor_cli.commands import write
+
+    monkeypatch.setattr(write, "_interactive", lambda: True)
+    before = registry_file.read_bytes()
+    result = invoke("add", "-c", "DE", input="APP\n")
+    assert result.exit_code == 130
+    assert "Aborted" not in result.stdout + result.stderr
+    assert registry_file.read_bytes() == before
+
+
 def test_prompt_skips_region_when_the_country_settles_it(
     invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
