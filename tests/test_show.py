@@ -89,3 +89,15 @@ def test_missing_argument_exits_2(icor: Run, registry_file: Path) -> None:
     result = icor("show")
     assert result.exit_code == 2
     assert "MEMBER" in result.stderr
+
+
+@pytest.mark.parametrize("columns", ["20", "30", "35", "40", "60"])
+def test_table_never_cuts_a_value(registry_file: Path, icor: Run, columns: str) -> None:
+    """Narrow terminals wrap values (below a 16-column value, under the field's name);
+    every word of every field is still there."""
+    result = icor("show", "pcc-cpi-ml", env={**TERMINAL, "COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    words = plain(result.stdout).split()
+    assert "…" not in result.stdout
+    for word in ("pcc-cpi-ml", "Provisional", "(Marxist-Leninist)", "deactivation_reason"):
+        assert word in words

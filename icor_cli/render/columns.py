@@ -99,15 +99,16 @@ def _line(out: Text, pieces: Sequence[Text | None], columns: Sequence[Column],
 
 def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[Text]],
            column_widths: Sequence[int], gap: int = GAP,
-           breaks: Collection[int] = ()) -> Text:
+           breaks: Collection[int] = (), header: bool = True) -> Text:
     """The whole table as one ``Text``, with a blank line before each row index in
     ``breaks``; lines carry no trailing spaces."""
     from rich.text import Text
 
     out = Text()
-    headers = [Text(column.header, style="bold") for column in columns]
-    _line(out, headers, columns, column_widths, gap)
-    out.append("─" * (sum(column_widths) + gap * (len(columns) - 1)) + "\n")
+    if header:
+        headers = [Text(column.header, style="bold") for column in columns]
+        _line(out, headers, columns, column_widths, gap)
+        out.append("─" * (sum(column_widths) + gap * (len(columns) - 1)) + "\n")
     for number, row in enumerate(rows):
         if number in breaks:
             out.append("\n")

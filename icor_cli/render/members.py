@@ -316,16 +316,14 @@ def search_table(hits: Sequence[Hit]) -> None:
 
 
 def member_table(member_id: str, member: Member) -> None:
-    """Every field of one member, one per line; unset fields shown as ``-``."""
-    from rich import box
-    from rich.table import Table
-
+    """Every field of one member, one per line; unset fields shown as ``-``. Where the
+    values would be squeezed below 16 columns, each value goes under its field's name."""
     from icor_cli.countries import country_name
+    from icor_cli.render.columns import Column, render, widths
 
-    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False, show_edge=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", ratio=1)
+    console = table_console()
     record = member_record(member_id, member)
+    rows = []
     for key in MEMBER_COLUMNS:
         value = record[key]
         if key == "country":
@@ -334,5 +332,14 @@ def member_table(member_id: str, member: Member) -> None:
             shown = "yes" if value else "no"
         else:
             shown = "-" if value is None else str(value)
-        table.add_row(_text(key), _text(shown, "dim" if value is None else ""))
-    table_console().print(table)
+        rows.append([_text(key, "bold"), _text(shown, "dim" if value is None else "")])
+    columns = [Column("field"), Column("value", flex=True, min_width=16)]
+    sizes, fits = widths(columns, rows, max(console.width, 1), gap=3)
+    if not fits:
+        columns = [Column("field", flex=True)]
+        for row in rows:
+            row[0].append("\n")
+            row[0].append_text(row.pop())
+        sizes, _ = widths(columns, rows, max(console.width, 1))
+    console.print(render(console, columns, rows, sizes, gap=3, header=False),
+                  soft_wrap=True, end="")
