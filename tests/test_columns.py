@@ -78,3 +78,21 @@ def test_header_rule_and_no_trailing_spaces() -> None:
     assert set(lines[1]) == {"─"} and len(lines[1]) == sum(sizes) + GAP * 3
     assert lines[3].strip() == "An English name"
     assert not any(line != line.rstrip() for line in lines)
+
+
+def pieces(text: str, width: int) -> list[str]:
+    from icor_cli.render.columns import _breaks
+
+    offsets = _breaks(text, width)
+    return [text[a:b] for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True)]
+
+
+def test_names_wrap_between_words_then_after_hyphens_then_anywhere() -> None:
+    # A compound that fits on the next line moves there whole...
+    assert pieces("Australia (Marxist-Leninist)", 20) == ["Australia ", "(Marxist-Leninist)"]
+    # ...one wider than the column breaks after its hyphen...
+    assert pieces("Marxistisch-Leninistische Partei", 20) == [
+        "Marxistisch-", "Leninistische Partei"]
+    # ...and a word with no hyphen is folded, by cells, not characters.
+    assert pieces("abcdefghijklmnop", 6) == ["abcdef", "ghijkl", "mnop"]
+    assert pieces("中国共产党", 4) == ["中国", "共产", "党"]

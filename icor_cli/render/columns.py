@@ -13,6 +13,7 @@ stay with the Rich console.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -70,15 +71,63 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
     return natural, fits
 
 
+_WORDS = re.compile(r"\S+")
+#: Inside a word too wide for its column: after a hyphen ("Marxist-" / "Leninist").
+_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
+
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Offsets at which to break one line of text into lines of at most ``width`` cells:
+    between words; a word wider than ``width`` after its hyphens, else folded."""
+    from rich.cells import cell_len
+
+    offsets: list[int] = []
+    used = 0  # cells on the current line
+    end = 0  # where the previous word ended
+    for word in _WORDS.finditer(plain):
+        spaces = cell_len(plain[end:word.start()]) if used else 0
+        end = word.end()
+        size = cell_len(word.group())
+        if used and used + spaces + size > width:
+            offsets.append(word.start())
+            used = spaces = 0
+        if used + spaces + size <= width:
+            used += spaces + size
+            continue
+        # Alone on its line and still too wide: hyphens, then characters.
+        start = word.start()
+        for part in _HYPHEN.split(word.group()):
+            part_size = cell_len(part)
+            if used and used + part_size > width:
+                offsets.append(start)
+                used = 0
+            while part_size > width:
+                cut, cells = start, 0
+                while cells + cell_len(plain[cut]) <= width:
+                    cells += cell_len(plain[cut])
+                    cut += 1
+                cut = max(cut, start + 1)  # a character wider than the column moves on
+                if cut >= start + len(part):
+                    break
+                offsets.append(cut)
+                part_size -= cell_len(plain[start:cut])
+                part, start = plain[cut:start + len(part)], cut
+            used += part_size
+            start += len(part)
+    return offsets
+
+
 def _lines(console: Console, cell: Text, width: int) -> list[Text]:
     from rich.cells import cell_len
 
     plain = cell.plain
     if "\n" not in plain and cell_len(plain) <= width:
         return [cell]  # the common case, and the cheap one
-    lines = list(cell.wrap(console, width))
-    for line in lines:
-        line.rstrip()
+    lines = []
+    for line in cell.split("\n"):
+        for part in line.divide(_breaks(line.plain, width)):
+            part.rstrip()
+            lines.append(part)
     return lines
 
 
