@@ -12,7 +12,9 @@ from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Turkish dotless i and dotted capital I: casefold() alone turns "İ" into "i̇" (two chars).
-_TURKISH = str.maketrans({"ı": "i", "İ": "I"})
+# Cyrillic hard and soft signs: anyascii writes them as apostrophes, which would split
+# "Българска" into "b lgarska"; as in most romanisations, they are left out.
+_BEFORE = str.maketrans({"ı": "i", "İ": "I", "ъ": "", "Ъ": "", "ь": "", "Ь": ""})
 
 
 @lru_cache(maxsize=65536)
@@ -22,7 +24,7 @@ def transliterate(text: str) -> str:
         return text
     from anyascii import anyascii
 
-    return str(anyascii(unicodedata.normalize("NFC", text.translate(_TURKISH))))
+    return str(anyascii(unicodedata.normalize("NFC", text.translate(_BEFORE))))
 
 
 def fold_words(text: str) -> str:

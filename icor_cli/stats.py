@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from icor_cli.errors import UsageError
+from icor_cli.fold import fold_words
 from icor_cli.models import Member, Registry
 from icor_cli.query import Filters
 
@@ -98,7 +99,7 @@ def compute_stats(
 
         for row in ordered:
             row.label = country_name(row.group)
-        ordered.sort(key=lambda row: (row.label.casefold(), row.group))
+        ordered.sort(key=lambda row: (fold_words(row.label), row.group))
     if filters.empty:
         totals.stated = {"active": stated.active, "inactive": stated.inactive,
                          "total": stated.total, "countries": stated.countries}

@@ -71,6 +71,13 @@ def test_latin_finds_cyrillic_name(invoke: Run, registry_file: Path, query: str)
     assert first["name"] == "Российская маоистская партия"
 
 
+@pytest.mark.parametrize("query", ["blgarska", "balgarska", "bulgarska"])
+def test_cyrillic_hard_sign_does_not_split_a_word(invoke: Run, registry_file: Path,
+                                                  query: str) -> None:
+    # Българска: the hard sign is left out when folding ("blgarska"), not made a word break
+    assert found(invoke, query)[:2] == ["bkp", "brp-k"]
+
+
 def test_cyrillic_query_finds_latin_names(invoke: Run, registry_file: Path) -> None:
     ids = found(invoke, "Коммунистише")  # transliterates to kommunistishe: one typo away
     assert "kol" in ids
