@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid
@@ -344,12 +345,40 @@ class Report:
         return sum(1 for f in self.findings if f.severity == "warning")
 
 
+#: What cannot be judged while some members fail the schema: counts and regions'
+#: members would be counted without them, and the canonical form needs every member.
+NEED_EVERY_MEMBER = frozenset({"counts", "regions", "format"})
+
+
+def _without_invalid_members(data: dict[str, Any], schema: list[Finding], text: str,
+                             display: str) -> list[Finding]:
+    """The other checks' findings on the members that pass the schema, so one bad
+    member does not hide every other problem. Nothing when the problems are outside
+    the members (the registry itself cannot be built then)."""
+    invalid = {finding.member for finding in schema}
+    members = data.get("members")
+    if None in invalid or not isinstance(members, dict):
+        return []
+    rest = {**data, "members": {k: v for k, v in members.items() if k not in invalid}}
+    try:
+        registry = build(rest, text, display)
+    except RegistryInvalid:
+        return []
+    return check_registry(registry, text, display, skip=NEED_EVERY_MEMBER)
+
+
 def run_checks(source: RegistrySource) -> Report:
     """Load ``source`` and run every check. I/O errors propagate (exit 3)."""
     raw = read_bytes(source)
     try:
         text = decode(raw, source.display)
-        registry = build(parse(text, source.display), text, source.display)
+        data = parse(text, source.display)
+        try:
+            registry = build(data, text, source.display)
+        except RegistryInvalid as invalid:
+            progress.phase("checking")
+            more = _without_invalid_members(data, invalid.findings, text, source.display)
+            return Report(invalid.findings + more, None)
         progress.phase("checking")
         return Report(check_registry(registry, text, source.display), registry)
     except RegistryInvalid as invalid:

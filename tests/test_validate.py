@@ -199,6 +199,32 @@ def test_excessive_nesting(invoke: Run, tmp_path: Path) -> None:
     assert "nested too deeply" in str(found[0]["message"])
 
 
+def test_a_member_failing_the_schema_hides_no_other_problem(invoke: Run,
+                                                            tmp_path: Path) -> None:
+    """The members that pass the schema still get every other check; counts and the
+    canonical form wait, as they need every member."""
+    text = (canonical()
+            .replace('country = "BG"', 'country = "XX"')  # schema, on bkp
+            .replace('abbreviation = "SPB"', 'abbreviation = "MLPD"')  # uniqueness
+            .replace('"Marxistisch-Leninistische', '"Marxistisch-Leninistische ')  # hygiene
+            .replace("active = 2", "active = 5"))  # counts: not judged yet
+    result, found = findings(invoke, write(tmp_path, text))
+    assert result.exit_code == 1
+    checks = [str(f["check"]) for f in found]
+    assert checks.count("schema") == 1 and found[0]["member"] == "bkp"
+    assert "uniqueness" in checks and "hygiene" in checks
+    assert not {"counts", "regions", "format"} & set(checks)
+
+
+def test_a_problem_outside_the_members_stops_the_other_checks(invoke: Run,
+                                                               tmp_path: Path) -> None:
+    text = canonical().replace("active = 2", 'active = "two"').replace(
+        'abbreviation = "SPB"', 'abbreviation = "MLPD"')
+    result, found = findings(invoke, write(tmp_path, text))
+    assert result.exit_code == 1
+    assert [f["check"] for f in found] == ["schema"]
+
+
 # --- schema ------------------------------------------------------------------------
 
 
