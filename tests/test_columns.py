@@ -3,13 +3,11 @@ whole, in its column, within the terminal's width whenever the layout says it fi
 
 from __future__ import annotations
 
-import io
 import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
 from rich.text import Text
 
 from icor_cli.render.columns import GAP, Column, render, widths
@@ -21,10 +19,6 @@ word = st.text(alphabet=string.ascii_letters + "-()", min_size=1, max_size=24)
 value = st.lists(word, min_size=1, max_size=6).map(" ".join)
 name = st.tuples(value, st.none() | value).map(lambda p: p[0] if p[1] is None else "\n".join(p))
 row = st.tuples(word, value, name, st.sampled_from(["DE", "TR", "IN"]))
-
-
-def console(width: int) -> Console:
-    return Console(file=io.StringIO(), width=width, color_system=None)
 
 
 def column_slices(line: str, sizes: list[int]) -> list[str]:
@@ -39,7 +33,7 @@ def test_values_stay_whole_and_in_their_columns(rows: list[tuple[str, ...]],
     cells = [[Text(v) for v in r] for r in rows]
     sizes, fits = widths(COLUMNS, cells, width)
     for values, row_cells in zip(rows, cells, strict=True):
-        lines = render(console(width), COLUMNS, [row_cells], sizes).plain.splitlines()[2:]
+        lines = render(COLUMNS, [row_cells], sizes).plain.splitlines()[2:]
         if fits:
             assert all(cell_len(line) <= width for line in lines)
         for index, original in enumerate(values):
@@ -61,7 +55,7 @@ def test_wide_characters_keep_columns_aligned() -> None:
             [Text("kpd"), Text("KPD"), Text("Kommunistische Partei"), Text("DE")]]
     sizes, fits = widths(COLUMNS, rows, 40)
     assert fits
-    lines = render(console(40), COLUMNS, rows, sizes).plain.splitlines()
+    lines = render(COLUMNS, rows, sizes).plain.splitlines()
     country_at = sum(sizes[:3]) + GAP * 3
     for line in lines[2:]:
         for code in ("CN", "DE"):
@@ -73,7 +67,7 @@ def test_wide_characters_keep_columns_aligned() -> None:
 def test_header_rule_and_no_trailing_spaces() -> None:
     rows = [[Text("x"), Text("Y"), Text("A name\nAn English name"), Text("DE")]]
     sizes, _ = widths(COLUMNS, rows, 100)
-    lines = render(console(100), COLUMNS, rows, sizes).plain.splitlines()
+    lines = render(COLUMNS, rows, sizes).plain.splitlines()
     assert lines[0].split() == ["ID", "Abbreviation", "Name", "Country"]
     assert set(lines[1]) == {"─"} and len(lines[1]) == sum(sizes) + GAP * 3
     assert lines[3].strip() == "An English name"

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.text import Text
 
 GAP = 2
@@ -53,11 +52,11 @@ def _natural(column: Column, cells: Sequence[Text]) -> int:
 
 def widths(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
            width: int, gap: int = GAP) -> tuple[list[int], bool]:
-    from rich.cells import cell_len
-
     """Each column's width, and whether they fit in ``width`` with the flexible column at
     least ``min_width`` wide (if not, the caller may pick a narrower layout; a terminal
     too narrow even for that wraps the lines itself, so nothing is cut off)."""
+    from rich.cells import cell_len
+
     natural = [_natural(column, [row[index] for row in rows])
                for index, column in enumerate(columns)]
     rigid = sum(w for w, column in zip(natural, columns, strict=True) if not column.flex)
@@ -117,7 +116,7 @@ def _breaks(plain: str, width: int) -> list[int]:
     return offsets
 
 
-def _lines(console: Console, cell: Text, width: int) -> list[Text]:
+def _lines(cell: Text, width: int) -> list[Text]:
     from rich.cells import cell_len
 
     plain = cell.plain
@@ -146,7 +145,7 @@ def _line(out: Text, pieces: Sequence[Text | None], columns: Sequence[Column],
     out.append("\n")
 
 
-def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[Text]],
+def render(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
            column_widths: Sequence[int], gap: int = GAP,
            breaks: Collection[int] = (), header: bool = True) -> Text:
     """The whole table as one ``Text``, with a blank line before each row index in
@@ -161,7 +160,7 @@ def render(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[
     for number, row in enumerate(rows):
         if number in breaks:
             out.append("\n")
-        cells = [_lines(console, cell, w) for cell, w in zip(row, column_widths, strict=True)]
+        cells = [_lines(cell, w) for cell, w in zip(row, column_widths, strict=True)]
         for depth in range(max(len(lines) for lines in cells)):
             _line(out, [lines[depth] if depth < len(lines) else None for lines in cells],
                   columns, column_widths, gap)

@@ -241,7 +241,7 @@ def _print_table(console: Console, layouts: Sequence[str],
             break
     # soft_wrap: the lines are laid out already; a terminal too narrow for even the last
     # layout wraps them itself rather than Rich cutting them.
-    console.print(render(console, columns, rows, sizes), soft_wrap=True, end="")
+    console.print(render(columns, rows, sizes), soft_wrap=True, end="")
     return layout
 
 
@@ -341,5 +341,5 @@ def member_table(member_id: str, member: Member) -> None:
             row[0].append("\n")
             row[0].append_text(row.pop())
         sizes, _ = widths(columns, rows, max(console.width, 1))
-    console.print(render(console, columns, rows, sizes, gap=3, header=False),
+    console.print(render(columns, rows, sizes, gap=3, header=False),
                   soft_wrap=True, end="")

@@ -171,7 +171,7 @@ def _table(stats: Stats) -> None:
             columns.append(Column(""))
         shown = [cells if with_bar else cells[:-1] for cells in rows]
         sizes, _ = widths(columns, shown, console.width, gap=GAP)
-        console.print(render(console, columns, shown, sizes, gap=GAP, breaks={len(rows) - 1}),
+        console.print(render(columns, shown, sizes, gap=GAP, breaks={len(rows) - 1}),
                       soft_wrap=True, end="")
     notes = []
     stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
