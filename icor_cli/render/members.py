@@ -236,7 +236,7 @@ def _print_table(console: Console, layouts: Sequence[str],
 
     for layout in layouts:
         columns, rows = build(layout)
-        sizes, fits = widths(columns, rows, max(console.width, 1))
+        sizes, fits = widths(columns, rows, console.width)
         if fits:
             break
     # soft_wrap: the lines are laid out already; a terminal too narrow for even the last
@@ -334,12 +334,12 @@ def member_table(member_id: str, member: Member) -> None:
             shown = "-" if value is None else str(value)
         rows.append([_text(key, "bold"), _text(shown, "dim" if value is None else "")])
     columns = [Column("field"), Column("value", flex=True, min_width=16)]
-    sizes, fits = widths(columns, rows, max(console.width, 1), gap=3)
+    sizes, fits = widths(columns, rows, console.width, gap=3)
     if not fits:
         columns = [Column("field", flex=True)]
         for row in rows:
             row[0].append("\n")
             row[0].append_text(row.pop())
-        sizes, _ = widths(columns, rows, max(console.width, 1))
+        sizes, _ = widths(columns, rows, console.width)
     console.print(render(columns, rows, sizes, gap=3, header=False),
                   soft_wrap=True, end="")

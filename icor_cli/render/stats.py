@@ -137,22 +137,23 @@ def _table(stats: Stats) -> None:
         cells.append(Text("") if is_total else _bar(row, largest))
         rows.append(cells)
 
-    def widest(index: int, heading: str) -> int:
-        return max(len(heading), *(cells[index].cell_len for cells in rows))
-
     # Country names wrap between words, never inside one.
     name_width = max([len("Name")] + [len(word) for cells in rows if by_country
                                       for word in cells[1].plain.split()])
-    lead = widest(0, stats.by) + (name_width + 3 if by_country else 0)
-    layout = None
     for headings, with_bar in ((HEADINGS, True), (HEADINGS, False), (SHORT_HEADINGS, False)):
-        needed = lead + sum(widest(first + i, h) + 3 for i, h in enumerate(headings))
+        columns = [Column(stats.by.capitalize())]
+        if by_country:
+            columns.append(Column("Name", flex=True, min_width=name_width))
+        columns += [Column(name, right=True) for name in headings]
         if with_bar:
-            needed += BAR_WIDTH + 3
-        if needed <= console.width:
-            layout = headings, with_bar
+            columns.append(Column(""))
+        shown = [cells if with_bar else cells[:-1] for cells in rows]
+        sizes, fits = widths(columns, shown, console.width, gap=GAP)
+        if fits:
+            console.print(render(columns, shown, sizes, gap=GAP, breaks={len(rows) - 1}),
+                          soft_wrap=True, end="")
             break
-    if layout is None:
+    else:
         for cells in rows:
             line = Text.assemble(cells[0], ": ")
             if by_country and cells[1].plain:
@@ -161,18 +162,6 @@ def _table(stats: Stats) -> None:
                 line.append(f"{', ' if position else ''}{name.lower()} ")
                 line.append_text(cells[first + position])
             console.print(line)
-    else:
-        headings, with_bar = layout
-        columns = [Column(stats.by.capitalize())]
-        if by_country:
-            columns.append(Column("Name", flex=True, min_width=name_width))
-        columns += [Column(name, right=True) for name in headings]
-        if with_bar:
-            columns.append(Column(""))
-        shown = [cells if with_bar else cells[:-1] for cells in rows]
-        sizes, _ = widths(columns, shown, console.width, gap=GAP)
-        console.print(render(columns, shown, sizes, gap=GAP, breaks={len(rows) - 1}),
-                      soft_wrap=True, end="")
     notes = []
     stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
     if stated_shown:
