@@ -90,3 +90,14 @@ def test_names_wrap_between_words_then_after_hyphens_then_anywhere() -> None:
     # ...and a word with no hyphen is folded, by cells, not characters.
     assert pieces("abcdefghijklmnop", 6) == ["abcdef", "ghijkl", "mnop"]
     assert pieces("中国共产党", 4) == ["中国", "共产", "党"]
+
+
+def test_a_tab_in_any_cell_is_one_space() -> None:
+    """The renderer, not each caller, keeps tabs from throwing the columns out of line."""
+    rows = [[Text("x"), Text("A\tB", style="bold"), Text("Tab\tname"), Text("DE")]]
+    sizes, _ = widths(COLUMNS, rows, 100)
+    line = render(COLUMNS, rows, sizes).plain.splitlines()[2]
+    assert "\t" not in line
+    assert [part.strip() for part in column_slices(line, sizes)] == [
+        "x", "A B", "Tab name", "DE"]
+    assert line.index("DE") == sum(sizes[:3]) + GAP * 3

@@ -166,26 +166,19 @@ def write_records(
 
 # --- Tables ------------------------------------------------------------------------------
 
-def _flat(value: str) -> str:
-    """A tab as one space: a tab's width depends on where the cell starts on the line,
-    which would throw the columns after it out of line (the file may hold tabs;
-    ``validate`` warns of them)."""
-    return value.replace("\t", " ")
-
-
 def _text(value: str | None, style: str = "") -> Text:
     from rich.text import Text
 
-    return Text(_flat(value or ""), style=style)
+    return Text(value or "", style=style)
 
 
 def _name_cell(member: Member) -> Text:
     from rich.text import Text
 
-    cell = Text(_flat(member.name))
+    cell = Text(member.name)
     if member.name_en and member.name_en != member.name:
         cell.append("\n")
-        cell.append(_flat(member.name_en), style="dim")
+        cell.append(member.name_en, style="dim")
     return cell
 
 
@@ -205,7 +198,7 @@ def _member_cell(member_id: str, member: Member) -> Text:
     """Id, abbreviation and country on one line, the names below (narrow terminals)."""
     cell = _text("")
     cell.append(member_id, style="cyan")  # the id only: a Text's own style covers it all
-    cell.append(_flat(f"  {member.abbreviation}  {member.country}"))
+    cell.append(f"  {member.abbreviation}  {member.country}")
     cell.append("\n")
     cell.append_text(_name_cell(member))
     return cell
