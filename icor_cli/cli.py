@@ -132,11 +132,12 @@ def _global(
 
 
 def register() -> None:
-    from icor_cli.commands import check, read, write
+    from icor_cli.commands import check, fmt, read, write
 
     check.register(app)
     read.register(app)
     write.register(app)
+    fmt.register(app)
 
 
 register()
