@@ -15,11 +15,12 @@ import typer
 from typer.core import TyperGroup
 
 from icor_cli import __version__, progress, startup
+from icor_cli.commandline import CommandLine
 from icor_cli.errors import IcorError, RegistryInvalid
 from icor_cli.render import write_error, write_location_error
 
 
-class IcorGroup(TyperGroup):
+class IcorGroup(CommandLine, TyperGroup):
     """Turns every ``IcorError``, and every bad option or argument, into one line on
     stderr and its exit code."""
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from icor_cli.commands import source
+
+if TYPE_CHECKING:
+    from icor_cli.store import RegistrySource
 
 
 class ReportFormat(StrEnum):
@@ -18,8 +21,17 @@ class ReportFormat(StrEnum):
     github = "github"
 
 
+FilesArgument = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="FILE", show_default=False,
+                   help="Registry files to check, each on its own (default: the registry "
+                        "in use, see --registry)."),
+]
+
+
 def validate(
     ctx: typer.Context,
+    files: FilesArgument = None,
     fmt: Annotated[
         ReportFormat | None,
         typer.Option("--format", "-f",
@@ -39,6 +51,11 @@ def validate(
     unless --strict.
 
     \b
+    Files given as arguments are checked each on its own (as pre-commit and
+    editors pass them), with one summary line per file and a last line for
+    all of them; exit 1 if any has an error, 3 if one cannot be read.
+
+    \b
     In GitHub Actions ($GITHUB_ACTIONS=true) the default format is github:
     annotations on the pull request's diff, and a Markdown summary appended
     to $GITHUB_STEP_SUMMARY when it is set.
@@ -48,27 +65,55 @@ def validate(
       icor validate
       icor validate --strict --format github
       icor validate --format json | jq '.[] | .message'
+      icor validate a/registry.toml b/registry.toml
     """
-    from icor_cli.checks import run_checks
-    from icor_cli.errors import RegistryIOError
+    from icor_cli.checks import Report, run_checks
+    from icor_cli.errors import IcorError, RegistryIOError
     from icor_cli.render import findings as render
+    from icor_cli.render import write_error
 
-    where = source(ctx)
+    targets = file_sources(files) if files else [source(ctx)]
     chosen = fmt or default_format()
-    try:
-        report = run_checks(where)
-    except RegistryIOError as error:
+    reports: list[Report] = []
+    code = 0
+    for where in targets:
+        try:
+            report = run_checks(where)
+        except IcorError as error:
+            if chosen is ReportFormat.github and isinstance(error, RegistryIOError):
+                render.render_github_failure(where.display, str(error))
+            if len(targets) == 1:
+                raise
+            write_error(str(error))
+            code = max(code, error.exit_code)
+            continue
+        reports.append(report)
         if chosen is ReportFormat.github:
-            render.render_github_failure(where.display, str(error))
-        raise
+            render.render_github(report, where.display)
+        elif chosen is ReportFormat.text:
+            render.render_text(report, where.display)
+        if report.errors or (strict and report.warnings):
+            code = max(code, 1)
     if chosen is ReportFormat.json:
-        render.render_json(report)
-    elif chosen is ReportFormat.github:
-        render.render_github(report, where.display)
-    else:
-        render.render_text(report, where.display)
-    if report.errors or (strict and report.warnings):
-        raise typer.Exit(1)
+        render.render_json_reports(reports)
+    elif len(targets) > 1:
+        failed = sum(1 for r in reports if r.errors or (strict and r.warnings))
+        unread = len(targets) - len(reports)
+        parts = [f"{len(targets)} files checked", f"{failed} failed"]
+        if unread:
+            parts.append(f"{unread} could not be read")
+        sys.stdout.write(", ".join(parts) + "\n")
+    if code:
+        raise typer.Exit(code)
+
+
+def file_sources(files: list[str]) -> list[RegistrySource]:
+    """Files named on the command line, each named in messages as it was given."""
+    from pathlib import Path
+
+    from icor_cli.store import RegistrySource
+
+    return [RegistrySource(Path(name), name) for name in dict.fromkeys(files)]
 
 
 def default_format() -> ReportFormat:

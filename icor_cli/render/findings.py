@@ -56,7 +56,13 @@ def render_text(report: Report, display: str) -> None:
 
 
 def render_json(report: Report) -> None:
-    json.dump([f.as_dict() for f in report.findings], sys.stdout, ensure_ascii=False, indent=2)
+    render_json_reports([report])
+
+
+def render_json_reports(reports: list[Report]) -> None:
+    """One array of every finding of every file (each finding names its file)."""
+    findings = [f.as_dict() for report in reports for f in report.findings]
+    json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
