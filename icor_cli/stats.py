@@ -107,3 +107,17 @@ def compute_stats(
         by, ordered, totals, not filters.empty, stated.source,
         stated.as_of.isoformat() if stated.as_of else None,
     )
+
+
+STATS_SORT = ("total", "active", "name")
+
+
+def sort_rows(stats: Stats, key: str) -> None:
+    """``stats --sort``: ``total`` or ``active`` largest first, ``name`` by label
+    (case, accents and script ignored); ties by label, then group."""
+    if key not in STATS_SORT:
+        raise UsageError(f"unknown sort key {key!r}; choose from {', '.join(STATS_SORT)}")
+    if key == "name":
+        stats.rows.sort(key=lambda row: (fold_words(row.label), row.group))
+    else:
+        stats.rows.sort(key=lambda row: (-getattr(row, key), fold_words(row.label), row.group))

@@ -8,13 +8,15 @@ that need them, so ``icor list -f json`` starts fast.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from icor_cli.commands import source
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from icor_cli.models import Registry
     from icor_cli.query import Filters
 
@@ -41,6 +43,12 @@ class SortKey(StrEnum):
     country = "country"
     status = "status"
     joined = "joined"
+
+
+class StatsSort(StrEnum):
+    total = "total"
+    active = "active"
+    name = "name"
 
 
 class GroupBy(StrEnum):
@@ -121,6 +129,22 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", case_sensitive=False, show_default=False,
                  help="Output format (default: table on a terminal, tsv otherwise)."),
 ]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option("--fields", metavar="FIELD,...", show_default=False,
+                 help="Only these columns, in this order: id, any member field, "
+                      "country_name (e.g. id,abbreviation,country_name)."),
+]
+SearchFieldsOption = Annotated[
+    str | None,
+    typer.Option("--fields", metavar="FIELD,...", show_default=False,
+                 help="Only these columns, in this order: id, any member field, "
+                      "country_name, matched, match."),
+]
+NoHeaderOption = Annotated[
+    bool,
+    typer.Option("--no-header", help="Leave out the header row of csv and tsv."),
+]
 
 
 def _filters(
@@ -162,6 +186,8 @@ def list_members(
                           "regions order."),
     ] = SortKey.region,
     fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """List members, one row each, filtered and sorted.
 
@@ -172,19 +198,41 @@ def list_members(
       icor list --country Turkey --country DE --sort abbreviation
       icor list --no-founding --format json | jq length
       icor list -f csv > members.csv
+      icor list --fields id,country_name --format csv --no-header
     """
+    from icor_cli.fields import parse_fields
     from icor_cli.query import filter_members, sort_members
     from icor_cli.render import members as render
 
+    columns = parse_fields(fields)
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)
     items = sort_members(filter_members(registry, filters), sort.value, registry.regions)
     chosen = _format(fmt)
-    if chosen == "table":
+    records = (render.member_record(member_id, member) for member_id, member in items)
+    if columns is not None:
+        _write_fields(records, columns, chosen, header=not no_header)
+    elif chosen == "table":
         render.members_table(items)
     else:
-        records = (render.member_record(member_id, member) for member_id, member in items)
-        render.write_records(records, render.MEMBER_COLUMNS, chosen)
+        render.write_records(records, render.MEMBER_COLUMNS, chosen, header=not no_header)
+
+
+def _write_fields(records: Iterable[dict[str, Any]], columns: tuple[str, ...], chosen: str, *,
+                  header: bool, single: bool = False, noun: tuple[str, str] | None = None
+                  ) -> None:
+    """Records reduced to the ``--fields`` columns, in any format."""
+    from icor_cli.fields import select
+    from icor_cli.render import fields as table
+    from icor_cli.render.members import write_records
+
+    picked = select(records, columns)
+    if chosen != "table":
+        write_records(picked, columns, chosen, single=single, header=header)
+    elif single:
+        table.record_table(next(iter(picked)), columns)
+    else:
+        table.records_table(picked, columns, *([noun] if noun else []))
 
 
 def show_member(
@@ -195,6 +243,8 @@ def show_member(
                        help="Id or abbreviation (case, punctuation and script ignored)."),
     ],
     fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Show every field of one member.
 
@@ -207,18 +257,24 @@ def show_member(
       icor show mlpd
       icor show 'BP (NK-T)'
       icor show bkp --format json
+      icor show bkp --fields name_en,country_name --format tsv --no-header
     """
+    from icor_cli.fields import parse_fields
     from icor_cli.query import find_member
     from icor_cli.render import members as render
 
+    columns = parse_fields(fields)
     registry = _registry(ctx)
     member_id, found = find_member(registry, member)
     chosen = _format(fmt)
-    if chosen == "table":
+    if columns is not None:
+        _write_fields([render.member_record(member_id, found)], columns, chosen,
+                      header=not no_header, single=True)
+    elif chosen == "table":
         render.member_table(member_id, found)
     else:
         render.write_records([render.member_record(member_id, found)],
-                             render.MEMBER_COLUMNS, chosen, single=True)
+                             render.MEMBER_COLUMNS, chosen, single=True, header=not no_header)
 
 
 def search_members(
@@ -233,6 +289,8 @@ def search_members(
         typer.Option("--limit", "-n", min=0, help="At most this many results (0: all)."),
     ] = 0,
     fmt: FormatOption = None,
+    fields: SearchFieldsOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Search ids, abbreviations, names and countries; best matches first.
 
@@ -248,22 +306,28 @@ def search_members(
       icor search bkp
       icor search 'partido comunista' --region America
       icor search turkiye --format json | jq -r '.[].id'
+      icor search kommunisticheskaja --fields id,match --format tsv --no-header
     """
+    from icor_cli.fields import parse_fields
     from icor_cli.query import filter_members
     from icor_cli.render import members as render
     from icor_cli.search import search_members as run_search
 
+    columns = parse_fields(fields, search=True)
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)
     hits = run_search(query, filter_members(registry, filters))
     if limit:
         hits = hits[:limit]
     chosen = _format(fmt)
-    if chosen == "table":
+    if columns is not None:
+        _write_fields((render.hit_record(hit) for hit in hits), columns, chosen,
+                      header=not no_header, noun=("match", "matches"))
+    elif chosen == "table":
         render.search_table(hits)
     else:
         render.write_records((render.hit_record(hit) for hit in hits),
-                             render.SEARCH_COLUMNS, chosen)
+                             render.SEARCH_COLUMNS, chosen, header=not no_header)
 
 
 def show_stats(
@@ -276,6 +340,12 @@ def show_stats(
     country: CountryOption = None,
     status: StatusOption = StatusChoice.all,
     founding: FoundingOption = None,
+    sort: Annotated[
+        StatsSort | None,
+        typer.Option("--sort", case_sensitive=False, show_default=False,
+                     help="Order groups by total or active (largest first) or name "
+                          "(default: the file's regions order, or country names)."),
+    ] = None,
     fmt: FormatOption = None,
 ) -> None:
     """Count members per region or country, against the stated figures.
@@ -292,14 +362,17 @@ def show_stats(
       icor stats
       icor stats --by country --status active
       icor stats --format json | jq '.totals'
+      icor stats --by country --sort total
     """
     from icor_cli.query import filter_members
     from icor_cli.render.stats import render_stats
-    from icor_cli.stats import compute_stats
+    from icor_cli.stats import compute_stats, sort_rows
 
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)
     stats = compute_stats(registry, filter_members(registry, filters), by.value, filters)
+    if sort is not None:
+        sort_rows(stats, sort.value)
     render_stats(stats, _format(fmt))
 
 

@@ -121,14 +121,15 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 def write_records(
     records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
-    single: bool = False,
+    single: bool = False, header: bool = True,
 ) -> None:
     """Write records as they come (nothing is built in memory first):
 
     ``json``: an array with one compact object per line (or, when ``single``, one
     indented object); ``jsonl``: one object a line; ``csv``: RFC 4180 quoting, a header
     row; ``tsv``: a header row, with tab, newline, carriage return and backslash escaped
-    as ``\\t``, ``\\n``, ``\\r`` and ``\\\\``."""
+    as ``\\t``, ``\\n``, ``\\r`` and ``\\\\``. ``header=False`` leaves out the header
+    row of csv and tsv."""
     out = sys.stdout
     write = out.write
     if fmt in ("json", "jsonl"):
@@ -152,10 +153,12 @@ def write_records(
         import csv
 
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        if header:
+            writer.writerow(columns)
         writer.writerows([_cell(record.get(column)) for column in columns] for record in records)
     elif fmt == "tsv":
-        write("\t".join(columns) + "\n")
+        if header:
+            write("\t".join(columns) + "\n")
         for record in records:
             write("\t".join(_cell(record.get(column)).translate(_TSV_ESCAPES)
                             for column in columns) + "\n")

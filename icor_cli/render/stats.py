@@ -125,6 +125,12 @@ def _table(stats: Stats) -> None:
     console = table_console()
     by_country = stats.by == "country"
     first = 2 if by_country else 1
+    # Per country the countries column would say 1 on every row: left out, and the
+    # distinct count (with its stated figure) goes in a line under the table.
+    figures = [name for name in (*_COMPARED, "founding")
+               if not (by_country and name == "countries")]
+    headings_of = {name: (long, short) for name, long, short
+                   in zip((*_COMPARED, "founding"), HEADINGS, SHORT_HEADINGS, strict=True)}
     largest = max((row.total for row in stats.rows), default=0)
     rows: list[list[Text]] = []
     for row in [*stats.rows, stats.totals]:
@@ -133,14 +139,16 @@ def _table(stats: Stats) -> None:
                       style="bold" if is_total else "")]
         if by_country:
             cells.append(Text("" if is_total else row.label))
-        cells.extend(_figure(row, name) for name in (*_COMPARED, "founding"))
+        cells.extend(_figure(row, name) for name in figures)
         cells.append(Text("") if is_total else _bar(row, largest))
         rows.append(cells)
 
     # Country names wrap between words, never inside one.
     name_width = max([len("Name")] + [len(word) for cells in rows if by_country
                                       for word in cells[1].plain.split()])
-    for headings, with_bar in ((HEADINGS, True), (HEADINGS, False), (SHORT_HEADINGS, False)):
+    long = tuple(headings_of[name][0] for name in figures)
+    short = tuple(headings_of[name][1] for name in figures)
+    for headings, with_bar in ((long, True), (long, False), (short, False)):
         columns = [Column(stats.by.capitalize())]
         if by_country:
             columns.append(Column("Name", flex=True, min_width=name_width))
@@ -158,18 +166,22 @@ def _table(stats: Stats) -> None:
             line = Text.assemble(cells[0], ": ")
             if by_country and cells[1].plain:
                 line.append_text(Text.assemble(cells[1], ": "))
-            for position, name in enumerate(HEADINGS):
+            for position, name in enumerate(long):
                 line.append(f"{', ' if position else ''}{name.lower()} ")
                 line.append_text(cells[first + position])
             console.print(line)
-    notes = []
+    notes: list[Text] = []
+    if by_country:
+        notes.append(Text.assemble("countries: ", _figure(stats.totals, "countries")))
     stated_shown = any(row.stated for row in [*stats.rows, stats.totals])
     if stated_shown:
-        notes.append("a/b = actual/stated, ≠ where they differ")
+        notes.append(Text("a/b = actual/stated, ≠ where they differ", style="dim"))
     if stats.filtered:
-        notes.append("filtered: stated totals describe the whole registry and are not shown")
+        notes.append(Text("filtered: stated totals describe the whole registry and are not "
+                          "shown", style="dim"))
     if stated_shown and stats.stated_source:
-        notes.append(f"stated: {stats.stated_source}"
-                     + (f" as of {stats.stated_as_of}" if stats.stated_as_of else ""))
+        notes.append(Text(f"stated: {stats.stated_source}"
+                          + (f" as of {stats.stated_as_of}" if stats.stated_as_of else ""),
+                          style="dim"))
     for note in notes:
-        console.print(Text(note, style="dim"), soft_wrap=True)
+        console.print(note, soft_wrap=True)
