@@ -112,6 +112,11 @@ def shipped(runs: int, env: dict[str, str]) -> list[Measure]:
         ("--help", [*icor_command(), "--help"], 1.5),
         ("list --format json", [*icor, "list", "--format", "json"], 1.8),
         ("search marxist --format json", [*icor, "search", "marxist", "--format", "json"], 1.8),
+        # Issue 14: transliteration variants and stems, and the no-match fallback.
+        ("search Kommunistitscheskaja -f json",
+         [*icor, "search", "Kommunistitscheskaja", "--format", "json"], 2.0),
+        ("search (nothing found) -f json", [*icor, "search", "qqqq zzzz", "--format", "json"],
+         2.0),
         ("stats --format json", [*icor, "stats", "--format", "json"], 1.8),
         ("list (table)", [*icor, "list", "--format", "table"], 2.2),
         ("stats (table)", [*icor, "stats", "--format", "table"], 2.2),
@@ -159,6 +164,26 @@ def generated(size: int, runs: int, env: dict[str, str], work: Path) -> list[Mea
         measures.append(Measure(f"{size:,}: {name}", seconds, peak, floor,
                                 target if big else None))
     return measures
+
+
+def search_hit_rate() -> None:
+    """How often search puts the member meant first, and among the first three, for the
+    real queries of tests/data/search_queries.tsv (several scripts and spellings)."""
+    from icor_cli.search import find
+    from icor_cli.store import RegistrySource, load
+
+    registry = load(RegistrySource(SHIPPED, "registry.toml")).registry
+    table = ROOT / "tests" / "data" / "search_queries.tsv"
+    pairs = [line.split("\t")[:2] for line in table.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith(("#", "query\t"))]
+    first = top3 = 0
+    for query, expected in pairs:
+        ids = [hit.member_id for hit in find(query, registry.members.items()).hits[:3]]
+        first += ids[:1] == [expected]
+        top3 += expected in ids
+    print(f"search hit rate on {len(pairs)} real queries: first {first}/{len(pairs)} "
+          f"({100 * first / len(pairs):.0f}%), top 3 {top3}/{len(pairs)} "
+          f"({100 * top3 / len(pairs):.0f}%)")
 
 
 def report(rows: list[Measure]) -> list[str]:
@@ -213,6 +238,7 @@ def main() -> None:
             runs = args.large_runs if size >= 100_000 else args.runs
             rows += generated(size, runs, env, Path(work))
     failures = report(rows) + linearity(rows, args.sizes)
+    search_hit_rate()
     for failure in failures:
         print(f"MISSED: {failure}", file=sys.stderr)
     sys.exit(1 if failures else 0)

@@ -2,6 +2,11 @@
 
 ``БКП``, ``bkp`` and ``B.K.P.`` all fold to ``bkp``. Used for abbreviation uniqueness,
 member references and search, so that all three agree on what "the same" means.
+
+Search folds further (``fold_variants``): the ways one Cyrillic name is written in Latin
+letters (``Rossijskaja``, ``Rossiyskaya``; ``Kommunistitscheskaja``,
+``Kommunisticheskaya``) become one. That is for finding, never for identity: two
+abbreviations that differ only by such a variant are still two abbreviations.
 """
 
 from __future__ import annotations
@@ -40,3 +45,30 @@ def fold_key(text: str) -> str:
 def slugify(text: str) -> str:
     """A member id from an abbreviation: ``PC (ML)`` → ``pc-ml``, ``БРП(к)`` → ``brp-k``."""
     return fold_words(text).replace(" ", "-") or "member"
+
+
+# Transliteration variants, longest first: German ``tsch``/``sch`` for ч/ш, ``kh`` and
+# ``ts`` (х, ц) as ``h`` and ``c``, ``x`` as ``ks`` (Marxist, Marksist), then ``j`` as
+# ``y`` (``ja``/``ya``, ``ij``/``iy``...).
+_VARIANTS = (("tsch", "ch"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("x", "ks"))
+_J_TO_Y = str.maketrans("j", "y")
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def _single(match: re.Match[str]) -> str:
+    """A doubled letter made single; a run of three or more ("qqqq") is not a spelling
+    variant and stays."""
+    run = match.group()
+    return run[0] if len(run) == 2 else run
+
+
+def fold_variants(folded: str) -> str:
+    """Text already folded by ``fold_words`` with spelling variants made one:
+    ``tsch``→``ch``, ``sch``→``sh``, ``kh``→``h``, ``ts``→``c``, ``x``→``ks``, ``j``→``y``,
+    and doubled letters single (``Kommunist``/``Komunist``; a run of three or more
+    stays). Letters within words only, so word boundaries are kept. Linear: a few
+    ``str.replace`` passes and one regex pass."""
+    for variant, canonical in _VARIANTS:
+        if variant in folded:
+            folded = folded.replace(variant, canonical)
+    return _DOUBLED.sub(_single, folded.translate(_J_TO_Y))

@@ -1,18 +1,37 @@
 """Search: every member ranked by how its fields match a query (exact, prefix, word,
-substring, then fuzzy), after folding case, accents and scripts to ASCII."""
+substring, fuzzy, then stem), after folding case, accents, scripts and transliteration
+variants; when no member matches every word, the members matching most of them; when
+none matches at all, the closest candidates.
+
+Everything here is linear in the number of members and in the length of the query: a
+query is cut to ``MAX_WORDS`` distinct words, and typo neighbours are only built for
+words of at most ``FUZZY_MAX_LENGTH`` letters.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from icor_cli.models import Member
 
 SEARCH_FIELDS = ("abbreviation", "id", "name", "name_en", "country", "country_name")
-MATCH_KINDS = ("exact", "prefix", "word", "substring", "fuzzy")
+MATCH_KINDS = ("exact", "prefix", "word", "substring", "fuzzy", "stem", "partial")
+_STEM = MATCH_KINDS.index("stem")
+_PARTIAL = MATCH_KINDS.index("partial")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 FUZZY_MIN_LENGTH = 4
+FUZZY_MAX_LENGTH = 40
+#: A query word and a member word share at least this many first letters to match as a
+#: stem ("komunisticheskaya" and "komunisticheska"), and at least STEM_SHARE of the
+#: shorter word.
+STEM_MIN_LENGTH = 5
+STEM_SHARE = 0.75
+#: Distinct query words looked at; the rest of a longer query is ignored.
+MAX_WORDS = 32
+#: Members shown when no member matches every word of the query.
+PARTIAL_LIMIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +41,7 @@ class Hit:
     member_id: str
     member: Member
     tier: int  # index into MATCH_KINDS: lower is better
-    exactness: int  # within a tier: 0 raw equality, 1 case-insensitive, 2 folded
+    exactness: int  # within a tier: lower is better (0 raw equality, 1 case-insensitive...)
     matched: str  # a field of SEARCH_FIELDS, or several joined by "+"
 
     @property
@@ -32,6 +51,17 @@ class Hit:
     def sort_key(self) -> tuple[int, int, int, str]:
         first = self.matched.split("+", 1)[0]
         return (self.tier, self.exactness, SEARCH_FIELDS.index(first), self.member_id)
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """What a search found. ``complete`` is false when no member matched every word and
+    ``hits`` are the members matching most words; ``closest`` are suggestions when
+    nothing matched at all."""
+
+    hits: list[Hit]
+    complete: bool = True
+    closest: list[tuple[str, Member]] = field(default_factory=list)
 
 
 def _edits1(word: str) -> frozenset[str]:
@@ -46,22 +76,31 @@ def _edits1(word: str) -> frozenset[str]:
     return frozenset((*deletes, *swaps, *substitutes, *inserts))
 
 
+def fold_query(text: str) -> str:
+    """The query as search compares it: folded words, spelling variants made one."""
+    from icor_cli.fold import fold_variants, fold_words
+
+    return fold_variants(fold_words(text))
+
+
 class _Query:
-    """The query folded once: words, key (letters and digits only) and typo neighbours."""
+    """The query folded once: words, key (letters and digits only), typo neighbours and
+    stems."""
 
     def __init__(self, text: str) -> None:
-        from icor_cli.fold import fold_words
-
         self.raw = text.strip()
         self.casefolded = self.raw.casefold()
-        self.words_text = fold_words(text)
-        self.words = self.words_text.split()
+        self.words = list(dict.fromkeys(fold_query(text).split()))[:MAX_WORDS]
+        self.words_text = " ".join(self.words)
         self.key = self.words_text.replace(" ", "")
         self.padded = f" {self.words_text} "
         self.near = [
-            _edits1(word) if len(word) >= FUZZY_MIN_LENGTH else frozenset()
+            _edits1(word) if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH
+            else frozenset()
             for word in self.words
         ]
+        self.stems = [word[:STEM_MIN_LENGTH] if len(word) >= STEM_MIN_LENGTH else ""
+                      for word in self.words]
 
 
 _SEPARATOR = "\x00"  # between a member's fields while folding them in one pass
@@ -73,10 +112,9 @@ def _country_texts(code: str, cache: dict[str, tuple[str, ...]]) -> tuple[str, .
     texts = cache.get(code)
     if texts is None:
         from icor_cli.countries import all_country_names, country_name
-        from icor_cli.fold import fold_words
 
         names = [country_name(code), *all_country_names(code)]
-        texts = (code.lower(), *dict.fromkeys(fold_words(name) for name in names if name))
+        texts = (code.lower(), *dict.fromkeys(fold_query(name) for name in names if name))
         cache[code] = texts
     return texts
 
@@ -108,46 +146,119 @@ def _transliterate_words(text: str) -> str:
 
 
 def _fold_own_fields(member_id: str, member: Member) -> list[str]:
-    """Abbreviation, id, name and English name folded as ``fold_words`` does, with one
+    """Abbreviation, id, name and English name folded as ``fold_query`` does, with one
     regular-expression pass for the whole member."""
+    from icor_cli.fold import fold_variants
+
     parts = (member.abbreviation, member_id, member.name, member.name_en or "")
     joined = _SEPARATOR.join(_transliterate_words(part.replace(_SEPARATOR, " "))
                              for part in parts)
-    folded = _NOT_ALNUM_OR_SEPARATOR.sub(" ", joined.lower())
-    return [text.strip() for text in folded.split(_SEPARATOR)]
+    folded = fold_variants(_NOT_ALNUM_OR_SEPARATOR.sub(" ", joined.lower()))
+    return [" ".join(text.split()) for text in folded.split(_SEPARATOR)]
 
 
-def _match_member(
-    query: _Query, member_id: str, member: Member, country_cache: dict[str, tuple[str, ...]]
-) -> Hit | None:
+@dataclass(slots=True)
+class _Member:
+    """A member's folded fields, computed once per search."""
+
+    own: list[str]
+    country: tuple[str, ...]
+    haystack: str
+    fields: list[tuple[str, str]]
+    _words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(self.haystack.split())
+        return self._words
+
+
+def _prepare(member_id: str, member: Member, cache: dict[str, tuple[str, ...]]) -> _Member:
     own = _fold_own_fields(member_id, member)
-    country = _country_texts(member.country, country_cache)
-    # Cheap rejection first: one haystack per member, so a member that cannot match costs
-    # a few substring tests (the common case in a large registry).
-    haystack = "\n".join((*own, *country))
-    qk = query.key
-    whole = qk in haystack.replace(" ", "")
-    if not whole:
-        words = None
-        for word, near in zip(query.words, query.near, strict=True):
-            if word in haystack:
-                continue
-            if not near:
-                return None
-            if words is None:
-                words = frozenset(haystack.split())
-            if near.isdisjoint(words):
-                return None
+    country = _country_texts(member.country, cache)
     fields: list[tuple[str, str]] = [("abbreviation", own[0]), ("id", own[1]), ("name", own[2])]
     if member.name_en:
         fields.append(("name_en", own[3]))
     fields.append(("country", country[0]))
     fields.extend(("country_name", text) for text in country[1:])
+    # One haystack per member, so a member that cannot match costs a few substring tests
+    # (the common case in a large registry).
+    return _Member(own, country, "\n".join((*own, *country)), fields)
 
+
+def _shared_prefix(a: str, b: str) -> int:
+    limit = min(len(a), len(b))
+    index = 0
+    while index < limit and a[index] == b[index]:
+        index += 1
+    return index
+
+
+def _stem_letters(word: str, stem: str, text: str) -> int:
+    """The most first letters ``word`` shares with a word of ``text``, if that is a stem
+    match (at least STEM_MIN_LENGTH letters and STEM_SHARE of the shorter word); else 0."""
+    if not stem or stem not in text:
+        return 0
+    best = 0
+    for other in text.split():
+        if other.startswith(stem):
+            shared = _shared_prefix(word, other)
+            if shared >= STEM_SHARE * min(len(word), len(other)):
+                best = max(best, shared)
+    return best
+
+
+def _word_in(query: _Query, index: int, prepared: _Member, fuzzy: bool, stem: bool
+             ) -> tuple[str, int] | None:
+    """The first field in which query word ``index`` is found (a substring; a one-letter
+    word must start a word), else, with ``fuzzy``, one typo from a whole word, else, with
+    ``stem``, sharing a stem with a word; and the stem letters shared (0 otherwise)."""
+    word, near, stem_text = query.words[index], query.near[index], query.stems[index]
+    needle = f" {word}" if len(word) == 1 else word
+    for name, text in prepared.fields:
+        haystack = f" {text}" if len(word) == 1 else text
+        if needle in haystack:
+            return name, 0
+    if fuzzy and near:
+        for name, text in prepared.fields:
+            if not near.isdisjoint(text.split()):
+                return name, 0
+    if stem and stem_text:
+        best: tuple[str, int] | None = None
+        for name, text in prepared.fields:
+            shared = _stem_letters(word, stem_text, text)
+            if shared and (best is None or shared > best[1]):
+                best = (name, shared)
+        return best
+    return None
+
+
+def _could_match(query: _Query, prepared: _Member) -> bool:
+    """Whether every query word may be found: a substring, a typo neighbour, or a stem
+    in the haystack (cheap tests that reject most members)."""
+    haystack = prepared.haystack
+    for word, near, stem in zip(query.words, query.near, query.stems, strict=True):
+        if word in haystack:
+            continue
+        if near and not near.isdisjoint(prepared.words):
+            continue
+        if stem and stem in haystack:
+            continue
+        return False
+    return True
+
+
+def _match_member(query: _Query, member_id: str, member: Member, prepared: _Member
+                  ) -> Hit | None:
+    qk = query.key
+    whole = qk in prepared.haystack.replace(" ", "")
+    if not whole and not _could_match(query, prepared):
+        return None
     best: tuple[int, int, int] | None = None  # tier, exactness, field index
     best_field = ""
     qw = query.words_text
-    for name, text in fields if whole else ():
+    for name, text in prepared.fields if whole else ():
         key = text.replace(" ", "")
         index = SEARCH_FIELDS.index(name)
         if index < 2 and key == qk:
@@ -173,52 +284,102 @@ def _match_member(
                 best, best_field = candidate, name
     if best is not None:
         return Hit(member_id, member, best[0], best[1], best_field)
-    if len(query.words) > 1:
-        spread = _every_word(query, fields, fuzzy=False)
-        if spread:
-            return Hit(member_id, member, 3, 2, spread)
-    if any(query.near):
-        spread = _every_word(query, fields, fuzzy=True)
-        if spread:
-            return Hit(member_id, member, 4, 2, spread)
+    for tier, fuzzy, stem in ((3, False, False), (4, True, False), (_STEM, True, True)):
+        if tier == 3 and len(query.words) < 2:
+            continue
+        if tier == 4 and not any(query.near):
+            continue
+        if tier == _STEM and not any(query.stems):
+            continue
+        found = [_word_in(query, i, prepared, fuzzy, stem) for i in range(len(query.words))]
+        if all(found):
+            matched = list(dict.fromkeys(f[0] for f in found if f))
+            # Stems: the more letters shared with the query, the better.
+            shared = sum(f[1] for f in found if f)
+            exactness = 2 if tier < _STEM else len(query.key) - shared
+            return Hit(member_id, member, tier, exactness, "+".join(matched))
     return None
 
 
-def _every_word(query: _Query, fields: list[tuple[str, str]], fuzzy: bool) -> str:
-    """The fields (joined by "+") in which every query word is found, or "" if one is
-    missing. Not fuzzy: each word is a substring of some field (a one-letter word, the
-    start of a word). Fuzzy: also one edit away from a whole word of some field."""
-    matched: list[str] = []
-    for word, near in zip(query.words, query.near, strict=True):
-        # A one-letter word ("m" of "m.l.p.d") would be inside almost any name: it must
-        # start a word.
-        needle = f" {word}" if len(word) == 1 else word
-        for name, text in fields:
-            haystack = f" {text}" if len(word) == 1 else text
-            if needle in haystack or (fuzzy and near and not near.isdisjoint(text.split())):
-                if name not in matched:
-                    matched.append(name)
-                break
-        else:
-            return ""
-    return "+".join(matched)
+def _partial(query: _Query, member_id: str, member: Member, prepared: _Member) -> Hit | None:
+    """A member matching some (not all) query words: ranked by how many it misses."""
+    # One-letter words would make nearly every member a partial match.
+    found = [_word_in(query, i, prepared, fuzzy=True, stem=True)
+             for i, word in enumerate(query.words) if len(word) > 1]
+    hit = [f for f in found if f]
+    if not hit:
+        return None
+    matched = "+".join(dict.fromkeys(f[0] for f in hit))
+    return Hit(member_id, member, _PARTIAL, len(found) - len(hit), matched)
 
 
 def search_members(query: str, members: Iterable[tuple[str, Member]]) -> list[Hit]:
-    """Members matching ``query``, best first: exact abbreviation or id, then prefixes,
-    whole words, substrings (also every query word somewhere), then one-typo matches.
+    """Members matching every word of ``query``, best first: exact abbreviation or id,
+    then prefixes, whole words, substrings (also every query word somewhere), one-typo
+    matches, then shared stems (``kommunisticheskaja`` finds ``Комунистическа``).
 
-    Case, accents, script (by transliteration), spacing and punctuation are ignored.
-    Each member's fields are folded once, in one pass; a member that cannot match is
-    rejected with a few substring tests. The cost is linear in the number of members."""
+    Case, accents, script (by transliteration), transliteration variants, spacing and
+    punctuation are ignored. Each member's fields are folded once, in one pass; a
+    member that cannot match is rejected with a few substring tests. The cost is linear
+    in the number of members."""
+    return find(query, members, partial=False).hits
+
+
+def find(query: str, members: Iterable[tuple[str, Member]], *, partial: bool = True,
+         closest: int = 5) -> SearchResult:
+    """``search_members``; and when no member matches every word of a query of several
+    words, the members matching most of them (at most PARTIAL_LIMIT, ``complete``
+    false); and when nothing matches, up to ``closest`` close candidates."""
     folded = _Query(query)
     if not folded.key:
-        return []
-    country_cache: dict[str, tuple[str, ...]] = {}
-    hits = [
-        hit
-        for member_id, member in members
-        if (hit := _match_member(folded, member_id, member, country_cache)) is not None
-    ]
+        return SearchResult([])
+    members = list(members)
+    cache: dict[str, tuple[str, ...]] = {}
+    # Nothing is kept per member while looking for full matches (memory stays flat at
+    # 100,000 members); the rare fallbacks fold the members a second time.
+    hits = [hit for member_id, member in members
+            if (hit := _match_member(folded, member_id, member,
+                                     _prepare(member_id, member, cache))) is not None]
     hits.sort(key=Hit.sort_key)
-    return hits
+    if hits or not partial:
+        return SearchResult(hits)
+    prepared = [(member_id, member, _prepare(member_id, member, cache))
+                for member_id, member in members]
+    if len(folded.words) > 1:
+        some = [hit for member_id, member, ready in prepared
+                if (hit := _partial(folded, member_id, member, ready)) is not None]
+        if some:
+            some.sort(key=Hit.sort_key)
+            return SearchResult(some[:PARTIAL_LIMIT], complete=False)
+    return SearchResult([], closest=_closest(folded, prepared, closest))
+
+
+def _closest(query: _Query, prepared: Sequence[tuple[str, Member, _Member]], n: int
+             ) -> list[tuple[str, Member]]:
+    """Members with a word (or abbreviation) most like a query word, by difflib's ratio.
+    Each distinct member word is compared once per query word (at most eight words, cut
+    to FUZZY_MAX_LENGTH letters), so the cost stays linear in the registry."""
+    import difflib
+
+    if n <= 0:
+        return []
+    owners: dict[str, list[int]] = {}
+    for position, (_, _, ready) in enumerate(prepared):
+        for text in (*ready.own, ready.country[0]):
+            for word in {text.replace(" ", ""), *text.split()}:
+                if len(word) >= 2:
+                    owners.setdefault(word, []).append(position)
+    scores: dict[int, float] = {}
+    words = sorted(query.words, key=len, reverse=True)[:8]
+    for word in (w[:FUZZY_MAX_LENGTH] for w in words if len(w) >= 2):
+        matcher = difflib.SequenceMatcher(b=word, autojunk=False)
+        for candidate in owners:
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= 0.6:
+                for position in owners[candidate]:
+                    scores[position] = max(scores.get(position, 0.0), ratio)
+    ranked = sorted(scores, key=lambda position: (-scores[position], prepared[position][0]))
+    return [(prepared[p][0], prepared[p][1]) for p in ranked[:n]]

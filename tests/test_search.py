@@ -127,7 +127,7 @@ def test_punctuation_in_names(invoke: Run, registry_file: Path) -> None:
     [("marxsit", "cpa-ml"),      # swapped letters
      ("Kenia", "cpk"),           # one letter wrong (Kenya)
      ("Bangladsh", "spb"),       # one letter missing
-     ("Luxembourgg", "kol")],    # one letter too many
+     ("Luxembourgh", "kol")],    # one letter too many
 )
 def test_one_typo_tolerated(invoke: Run, registry_file: Path, query: str, member: str) -> None:
     records = hits(invoke, query)

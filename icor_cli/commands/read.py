@@ -291,14 +291,25 @@ def search_members(
     fmt: FormatOption = None,
     fields: SearchFieldsOption = None,
     no_header: NoHeaderOption = False,
+    exit_status: Annotated[
+        bool,
+        typer.Option("--exit-status",
+                     help="Exit 1 when nothing is found (as grep does), instead of 0."),
+    ] = False,
 ) -> None:
     """Search ids, abbreviations, names and countries; best matches first.
 
     \b
-    Case, accents, script (by transliteration), spacing and punctuation are
-    ignored, and a one-letter typo is tolerated. Ranking: exact abbreviation
-    or id, then prefix, whole word, substring, fuzzy; the "matched" column
-    names the field that matched.
+    Case, accents, script (by transliteration), spelling variants of
+    transliteration (j/y, tsch/ch, kh/h, doubled letters...), spacing and
+    punctuation are ignored, and a one-letter typo is tolerated. Ranking:
+    exact abbreviation or id, then prefix, whole word, substring, fuzzy, stem;
+    the "matched" column names the field that matched.
+
+    \b
+    When no member matches every word, the members matching most words are
+    listed (match "partial") and stderr says so; when nothing matches, stderr
+    names the closest members and the exit status is 0 (1 with --exit-status).
 
     \b
     Examples:
@@ -306,20 +317,28 @@ def search_members(
       icor search bkp
       icor search 'partido comunista' --region America
       icor search turkiye --format json | jq -r '.[].id'
+      icor search 'Rossijskaja maoistskaja' --fields id,match
       icor search kommunisticheskaja --fields id,match --format tsv --no-header
     """
     from icor_cli.fields import parse_fields
     from icor_cli.query import filter_members
     from icor_cli.render import members as render
-    from icor_cli.search import search_members as run_search
+    from icor_cli.search import find
 
     columns = parse_fields(fields, search=True)
     registry = _registry(ctx)
     filters = _filters(registry, region, country, status, founding)
-    hits = run_search(query, filter_members(registry, filters))
-    if limit:
-        hits = hits[:limit]
+    result = find(query, filter_members(registry, filters))
+    hits = result.hits[:limit] if limit else result.hits
     chosen = _format(fmt)
+    if not result.complete:
+        _note("no member matches all words; closest: "
+              + ", ".join(_described(hit.member_id, hit.member) for hit in hits))
+    elif not hits:
+        message = f"no member matches {_shown_query(query)}"
+        if result.closest:
+            message += "; closest: " + ", ".join(_described(i, m) for i, m in result.closest)
+        _note(message)
     if columns is not None:
         _write_fields((render.hit_record(hit) for hit in hits), columns, chosen,
                       header=not no_header, noun=("match", "matches"))
@@ -328,6 +347,24 @@ def search_members(
     else:
         render.write_records((render.hit_record(hit) for hit in hits),
                              render.SEARCH_COLUMNS, chosen, header=not no_header)
+    if exit_status and not hits:
+        raise typer.Exit(1)
+
+
+def _described(member_id: str, member: Any) -> str:
+    return f"{member_id} ({member.abbreviation}, {member.country})"
+
+
+def _shown_query(query: str, limit: int = 60) -> str:
+    """The query quoted for a message: escaped (a line break or escape sequence in it
+    cannot start a line or act on the terminal) and cut after ``limit`` characters."""
+    shown = query if len(query) <= limit else query[:limit] + "…"
+    return repr(shown)
+
+
+def _note(message: str) -> None:
+    """A line for people on stderr (stdout keeps only the data)."""
+    typer.echo(f"icor: {message}", err=True)
 
 
 def show_stats(
