@@ -343,43 +343,63 @@ def find(query: str, members: Iterable[tuple[str, Member]], *, partial: bool = T
     hits.sort(key=Hit.sort_key)
     if hits or not partial:
         return SearchResult(hits)
-    prepared = [(member_id, member, _prepare(member_id, member, cache))
-                for member_id, member in members]
-    if len(folded.words) > 1:
-        some = [hit for member_id, member, ready in prepared
-                if (hit := _partial(folded, member_id, member, ready)) is not None]
-        if some:
-            some.sort(key=Hit.sort_key)
-            return SearchResult(some[:PARTIAL_LIMIT], complete=False)
-    return SearchResult([], closest=_closest(folded, prepared, closest))
-
-
-def _closest(query: _Query, prepared: Sequence[tuple[str, Member, _Member]], n: int
-             ) -> list[tuple[str, Member]]:
-    """Members with a word (or abbreviation) most like a query word, by difflib's ratio.
-    Each distinct member word is compared once per query word (at most eight words, cut
-    to FUZZY_MAX_LENGTH letters), so the cost stays linear in the registry."""
-    import difflib
-
-    if n <= 0:
-        return []
+    # One more pass: members matching some words, and every member's words for the
+    # closest candidates (each word with at most a few owners, so memory stays small).
+    some: list[Hit] = []
     owners: dict[str, list[int]] = {}
-    for position, (_, _, ready) in enumerate(prepared):
+    several = len(folded.words) > 1
+    for position, (member_id, member) in enumerate(members):
+        ready = _prepare(member_id, member, cache)
+        if several and (hit := _partial(folded, member_id, member, ready)) is not None:
+            some.append(hit)
         for text in (*ready.own, ready.country[0]):
             for word in {text.replace(" ", ""), *text.split()}:
                 if len(word) >= 2:
-                    owners.setdefault(word, []).append(position)
+                    listed = owners.setdefault(word, [])
+                    if len(listed) < _OWNERS:
+                        listed.append(position)
+    if some:
+        some.sort(key=Hit.sort_key)
+        return SearchResult(some[:PARTIAL_LIMIT], complete=False)
+    return SearchResult([], closest=_closest(folded, members, owners, closest))
+
+
+_OWNERS = 5
+
+
+def _bigrams(word: str) -> frozenset[str]:
+    """The pairs of neighbouring letters of ``word``."""
+    return frozenset(map(str.__add__, word, word[1:]))
+
+
+def _closest(query: _Query, members: Sequence[tuple[str, Member]],
+             owners: dict[str, list[int]], n: int) -> list[tuple[str, Member]]:
+    """Members with a word (or abbreviation) most like a query word. Candidates are
+    picked by shared letter pairs (a set intersection per distinct word), then the best
+    few are ranked by difflib's ratio; at most eight query words, each cut to
+    FUZZY_MAX_LENGTH letters, so the cost stays linear in the registry."""
+    import difflib
+    import heapq
+
+    if n <= 0 or not owners:
+        return []
+    words = sorted((w[:FUZZY_MAX_LENGTH] for w in query.words if len(w) >= 2),
+                   key=len, reverse=True)[:8]
     scores: dict[int, float] = {}
-    words = sorted(query.words, key=len, reverse=True)[:8]
-    for word in (w[:FUZZY_MAX_LENGTH] for w in words if len(w) >= 2):
-        matcher = difflib.SequenceMatcher(b=word, autojunk=False)
-        for candidate in owners:
-            matcher.set_seq1(candidate)
-            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
-                continue
-            ratio = matcher.ratio()
+    candidates = [(candidate, _bigrams(candidate)) for candidate in owners]
+    for word in words:
+        pairs = _bigrams(word)
+        size = len(pairs)
+        if not size:
+            continue
+        shortlist = heapq.nlargest(
+            4 * n,
+            ((shared / (size + len(other) - shared), candidate)
+             for candidate, other in candidates if (shared := len(pairs & other))))
+        for _, candidate in shortlist:
+            ratio = difflib.SequenceMatcher(a=candidate, b=word, autojunk=False).ratio()
             if ratio >= 0.6:
                 for position in owners[candidate]:
                     scores[position] = max(scores.get(position, 0.0), ratio)
-    ranked = sorted(scores, key=lambda position: (-scores[position], prepared[position][0]))
-    return [(prepared[p][0], prepared[p][1]) for p in ranked[:n]]
+    ranked = sorted(scores, key=lambda position: (-scores[position], members[position][0]))
+    return [members[p] for p in ranked[:n]]
