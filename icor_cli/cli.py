@@ -120,6 +120,15 @@ def _global(
         typer.Option("--version", callback=_version, is_eager=True,
                      help="Print the version and exit."),
     ] = False,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="WHEN",
+                     help="Colour: auto (on a terminal, unless NO_COLOR), always, never."),
+    ] = "auto",
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never page long output (see 'icor help environment')."),
+    ] = False,
 ) -> None:
     """Keep the ICOR member registry (registry.toml) valid, queryable and safely editable.
 
@@ -130,15 +139,30 @@ def _global(
       icor validate --strict
     """
     ctx.obj = registry
+    _output_options(ctx, color, no_pager)
+
+
+def _output_options(ctx: typer.Context, color: str, no_pager: bool) -> None:
+    """--color and --no-pager; long output on a terminal goes through the pager."""
+    from icor_cli import pager
+    from icor_cli.errors import UsageError
+
+    if color not in pager.COLOR_CHOICES:
+        raise UsageError(f"--color must be one of {', '.join(pager.COLOR_CHOICES)}, "
+                         f"not {color!r}")
+    pager.apply_color(color)
+    pager.settings.enabled = not no_pager
+    ctx.with_resource(pager.paging())
 
 
 def register() -> None:
-    from icor_cli.commands import check, fmt, read, write
+    from icor_cli.commands import check, discover, fmt, read, write
 
     check.register(app)
     read.register(app)
     write.register(app)
     fmt.register(app)
+    discover.register(app)
 
 
 register()
@@ -163,8 +187,14 @@ def keep_only(name: str) -> None:
     """Typer turns every registered command into a click command on each run (15 to
     30 ms for icor's ten, from their signatures); a run needs only the one it invokes.
     Help, completion and unknown names keep them all, for listings and suggestions."""
+    if name in NEEDS_EVERY_COMMAND:
+        return
     app.registered_commands[:] = [info for info in app.registered_commands
                                   if info.name == name]
+
+
+#: Commands that list or describe the others.
+NEEDS_EVERY_COMMAND = frozenset({"help"})
 
 
 def main() -> None:

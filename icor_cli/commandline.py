@@ -66,6 +66,25 @@ class CommandLine:
     """Mixin for the root group: grouped command list, plain usage words, and the global
     ``--registry`` option accepted after every command name too."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """``--show-completion zsh`` prints zsh's script (Typer's flag takes no shell
+        and would print the script of the shell it detects); likewise
+        ``--install-completion zsh``."""
+        from icor_cli.completion import SHELLS
+
+        for flag in ("--show-completion", "--install-completion"):
+            if flag in args:
+                at = args.index(flag)
+                shell = args[at + 1] if at + 1 < len(args) else None
+                if shell in (*SHELLS, "pwsh"):
+                    import typer.completion
+
+                    callback = (typer.completion.show_callback if flag == "--show-completion"
+                                else typer.completion.install_callback)
+                    # Prints (or installs), then exits 0.
+                    callback(ctx, None, shell)  # type: ignore[arg-type]
+        return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)  # type: ignore[misc]
         if command is not None and not getattr(command, _ADJUSTED, False):
@@ -74,10 +93,16 @@ class CommandLine:
         return command
 
     def _adjust(self, command: Any) -> None:
+        from icor_cli.completion import completer_for
+
         for param in command.params:
             if param.param_type_name == "argument":
                 # An instance attribute: the command's other arguments are untouched.
                 param.get_usage_pieces = (lambda ctx, p=param: _usage_pieces(p, ctx))
+            completer = completer_for(command.name or "", param.name or "")
+            if completer is not None:
+                # Click asks each parameter for its candidates through shell_complete.
+                param.shell_complete = completer
         if hasattr(command, "list_commands"):  # a group of subcommands: adjust them too
             for sub in command.commands.values():
                 if not getattr(sub, _ADJUSTED, False):

@@ -56,62 +56,16 @@ class GroupBy(StrEnum):
     country = "country"
 
 
-# --- Completion: read the registry lazily, never fail -------------------------------------
-
-def _completion_registry(ctx: typer.Context) -> Registry | None:
-    try:
-        from icor_cli.store import find_registry, load
-
-        root = ctx.find_root()
-        option = root.params.get("registry") or (root.obj if isinstance(root.obj, str) else None)
-        return load(find_registry(option if isinstance(option, str) else None)).registry
-    except Exception:
-        return None
-
-
-def complete_region(ctx: typer.Context, incomplete: str) -> list[str]:
-    registry = _completion_registry(ctx)
-    if registry is None:
-        return []
-    start = incomplete.casefold()
-    return [region for region in registry.regions if region.casefold().startswith(start)]
-
-
-def complete_country(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    registry = _completion_registry(ctx)
-    if registry is None:
-        return []
-    try:
-        from icor_cli.countries import country_name
-
-        start = incomplete.upper()
-        codes = sorted({m.country for m in registry.members.values()})
-        return [(code, country_name(code)) for code in codes if code.startswith(start)]
-    except Exception:
-        return []
-
-
-def complete_member(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    registry = _completion_registry(ctx)
-    if registry is None:
-        return []
-    return [
-        (member_id, f"{member.abbreviation} ({member.country})")
-        for member_id, member in sorted(registry.members.items())
-        if member_id.startswith(incomplete)
-    ]
-
-
 # --- Shared options ----------------------------------------------------------------------
 
 RegionOption = Annotated[
     list[str] | None,
-    typer.Option("--region", metavar="REGION", autocompletion=complete_region,
+    typer.Option("--region", metavar="REGION",
                  help="Only this region (repeatable; case-insensitive)."),
 ]
 CountryOption = Annotated[
     list[str] | None,
-    typer.Option("--country", metavar="COUNTRY", autocompletion=complete_country,
+    typer.Option("--country", metavar="COUNTRY",
                  help="Only this country: ISO code or English name, e.g. TR, Turkey, "
                       "Türkiye (repeatable)."),
 ]
@@ -239,7 +193,7 @@ def show_member(
     ctx: typer.Context,
     member: Annotated[
         str,
-        typer.Argument(metavar="MEMBER", autocompletion=complete_member,
+        typer.Argument(metavar="MEMBER",
                        help="Id or abbreviation (case, punctuation and script ignored)."),
     ],
     fmt: FormatOption = None,
