@@ -26,6 +26,12 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
 }
 OTHER_GROUP = "Other"
 REGISTRY_OPTION = "registry"
+_COMPLETION_HELP = {
+    "install_completion": "Install completion for the current shell, or for the shell "
+                          "named after it (bash, zsh, fish, powershell).",
+    "show_completion": "Print the completion script for the current shell, or for the "
+                       "shell named after it (see also: icor completion SHELL).",
+}
 _ADJUSTED = "_icor_adjusted"
 
 
@@ -84,6 +90,13 @@ class CommandLine:
                     # Prints (or installs), then exits 0.
                     callback(ctx, None, shell)  # type: ignore[arg-type]
         return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if param.name in _COMPLETION_HELP:
+                param.help = _COMPLETION_HELP[param.name]
+        return params
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)  # type: ignore[misc]

@@ -31,10 +31,10 @@ COLUMNS, LINES        the terminal's size, when the terminal does not say
 ICOR_FORCE_TERMINAL=1 treat stdout as a terminal: tables by default, COLUMNS wide (100
                       if unset); for tests
 GITHUB_ACTIONS=true   validate's default format is github: annotations on the diff
-GITHUB_STEP_SUMMARY   validate appends a Markdown summary to this file (in GitHub Actions)
+GITHUB_STEP_SUMMARY   validate appends a Markdown summary to this file
 GITHUB_WORKSPACE      annotation paths are relative to it (else the current directory)
 PYDANTIC_DISABLE_PLUGINS
-                      set to __all__ by icor unless already set (no plugin lookup at start)
+                      set to __all__ by icor unless already set (no plugin lookup)
 _ICOR_COMPLETE        set by the shell completion scripts; not for people
 """
 
@@ -86,8 +86,8 @@ always gives the same bytes; members sorted by id; comments are not kept (use no
 
 schema_version = 1
 regions = ["Africa", "Asia", ...]      the regions in display order
-[organisation]                         name, short_name, founded (date); optional office,
-                                       address, country, phone, website
+[organisation]                         name, short_name, founded (date); optional
+                                       office, address, country, phone, website
 [stated]                               the publicly stated counts: active, inactive,
                                        total, countries; optional source, as_of (date)
 [stated.active_by_region]              active members per region, as stated
@@ -106,7 +106,7 @@ joined, deactivated  dates (optional; deactivated only when inactive)
 deactivation_reason  text (optional; only when inactive)
 notes                free text, the only field that may hold line breaks
 
-Unknown keys are errors. icor schema prints the JSON Schema; icor validate checks it all.
+Unknown keys are errors. icor schema prints the JSON Schema; icor validate checks all.
 """
 
 TOPICS: dict[str, str] = {

@@ -338,6 +338,7 @@ def show_stats(
                           "(default: the file's regions order, or country names)."),
     ] = None,
     fmt: FormatOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Count members per region or country, against the stated figures.
 
@@ -364,7 +365,7 @@ def show_stats(
     stats = compute_stats(registry, filter_members(registry, filters), by.value, filters)
     if sort is not None:
         sort_rows(stats, sort.value)
-    render_stats(stats, _format(fmt))
+    render_stats(stats, _format(fmt), header=not no_header)
 
 
 def register(app: typer.Typer) -> None:

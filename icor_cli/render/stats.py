@@ -72,7 +72,7 @@ def _flat(row: StatsRow, kind: str) -> dict[str, Any]:
     return flat
 
 
-def render_stats(stats: Stats, fmt: str) -> None:
+def render_stats(stats: Stats, fmt: str, header: bool = True) -> None:
     if fmt == "table":
         _table(stats)
     elif fmt == "json":
@@ -84,7 +84,7 @@ def render_stats(stats: Stats, fmt: str) -> None:
     else:
         flat = [_flat(row, "group") for row in stats.rows]
         flat.append(_flat(stats.totals, "total"))
-        write_records(flat, FLAT_COLUMNS, fmt)
+        write_records(flat, FLAT_COLUMNS, fmt, header=header)
 
 
 def _figure(row: StatsRow, name: str) -> Text:
