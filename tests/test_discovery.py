@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from icor_cli.store import bundled_registry, find_registry
-from tests.conftest import SHIPPED, Result
+from conftest import FIXTURE, SHIPPED, Result
 
 Run = Callable[..., Result]
 
@@ -15,7 +15,7 @@ def _registry(directory: Path, total: int) -> Path:
     """A copy of the shipped registry whose stated total identifies it."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "registry.toml"
-    path.write_text(SHIPPED.read_text("utf-8").replace("total = 59", f"total = {total}"),
+    path.write_text(FIXTURE.read_text("utf-8").replace("total = 59", f"total = {total}"),
                     encoding="utf-8")
     return path
 
@@ -81,7 +81,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "icor_cli", "-r", str(SHIPPED), "validate"],
+    done = subprocess.run([sys.executable, "-m", "icor_cli", "-r", str(FIXTURE), "validate"],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0
     assert "no problems" in done.stdout
