@@ -66,9 +66,11 @@ def icor(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Cal
     """Run the installed ``icor`` (stdout is a pipe, so never a terminal)."""
     monkeypatch.delenv("ICOR_DEBUG", raising=False)
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+    def run(*args: str, input: str | None = None, env: dict[str, str | None] | None = None,
             cwd: Path | None = None) -> Result:
-        full_env = {**os.environ, **(env or {})}
+        """``env`` adds to the environment; a value of None removes the variable."""
+        merged = {**os.environ, **(env or {})}
+        full_env = {key: value for key, value in merged.items() if value is not None}
         done = subprocess.run(
             [*_icor_command(), *args], capture_output=True, text=True, input=input,
             env=full_env, cwd=cwd, timeout=120,

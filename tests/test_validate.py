@@ -456,9 +456,9 @@ def test_relative_file_names_in_findings(icor: Run, tmp_path: Path) -> None:
     sub = tmp_path / "data"
     sub.mkdir()
     write(sub, canonical().replace("total = 3", "total = 9"))
-    result = icor("validate", "-f", "json", cwd=sub, env={"ICOR_REGISTRY": ""})
+    result = icor("validate", "-f", "json", cwd=sub, env={"ICOR_REGISTRY": None})
     assert json.loads(result.stdout)[0]["file"] == "registry.toml"
     deeper = sub / "x" / "y"
     deeper.mkdir(parents=True)
-    result = icor("validate", "-f", "json", cwd=deeper, env={"ICOR_REGISTRY": ""})
+    result = icor("validate", "-f", "json", cwd=deeper, env={"ICOR_REGISTRY": None})
     assert json.loads(result.stdout)[0]["file"] == str(sub / "registry.toml")
