@@ -50,7 +50,7 @@ Exit codes
      the output fails)
 4    concurrent change: lock not obtained in time, or the file changed underneath;
      retrying is safe
-70   internal error (a bug): one line naming it
+70   a bug in icor: one line names it, never confused with an invalid registry
 130  interrupted
 
 search exits 0 when nothing is found (stderr says so), 1 with --exit-status.

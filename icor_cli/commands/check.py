@@ -67,6 +67,7 @@ def validate(
       icor validate --format json | jq '.[] | .message'
       icor validate a/registry.toml b/registry.toml
     """
+    from icor_cli import verdict
     from icor_cli.checks import Report, run_checks
     from icor_cli.errors import IcorError, RegistryIOError
     from icor_cli.render import findings as render
@@ -88,12 +89,15 @@ def validate(
             code = max(code, error.exit_code)
             continue
         reports.append(report)
+        if report.errors or (strict and report.warnings):
+            code = max(code, 1)
+        # Recorded before the report is printed: a reader that goes away keeps it.
+        verdict.set(code)
         if chosen is ReportFormat.github:
             render.render_github(report, where.display)
         elif chosen is ReportFormat.text:
             render.render_text(report, where.display)
-        if report.errors or (strict and report.warnings):
-            code = max(code, 1)
+    verdict.set(code)
     if chosen is ReportFormat.json:
         render.render_json_reports(reports)
     elif len(targets) > 1:
