@@ -184,7 +184,9 @@ def list_members(
         render.members_table(items)
     else:
         records = (render.member_record(member_id, member) for member_id, member in items)
-        render.write_records(records, render.MEMBER_COLUMNS, chosen)
+        from icor_cli.models import MEMBER_COLUMNS
+
+        render.write_records(records, MEMBER_COLUMNS, chosen)
 
 
 def show_member(
@@ -217,8 +219,10 @@ def show_member(
     if chosen == "table":
         render.member_table(member_id, found)
     else:
+        from icor_cli.models import MEMBER_COLUMNS
+
         render.write_records([render.member_record(member_id, found)],
-                             render.MEMBER_COLUMNS, chosen, single=True)
+                             MEMBER_COLUMNS, chosen, single=True)
 
 
 def search_members(
