@@ -251,11 +251,11 @@ MemberArgument = Annotated[
 
 
 def _date(value: str | None, option: str) -> dt.date:
-    import datetime as dt
 
+    from icor_cli.clock import today
     from icor_cli.edit import parse_date
 
-    return parse_date(value, option) if value is not None else dt.date.today()
+    return parse_date(value, option) if value is not None else today()
 
 
 def deactivate(
