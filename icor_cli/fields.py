@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from icor_cli.errors import UsageError
-from icor_cli.models import Member
+from icor_cli.models import MEMBER_COLUMNS
 
 #: Fields computed from a member rather than stored.
 DERIVED_FIELDS = ("country_name",)
@@ -20,8 +20,9 @@ SEARCH_FIELDS = ("matched", "match")
 
 
 def member_fields() -> tuple[str, ...]:
-    """``id`` and the file's member fields, in the model's order."""
-    return ("id", *Member.model_fields)
+    """``id`` and the file's member fields, in the model's order (``models`` derives
+    them from ``Member.model_fields``)."""
+    return MEMBER_COLUMNS
 
 
 def available(search: bool = False) -> tuple[str, ...]:

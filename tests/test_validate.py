@@ -195,7 +195,7 @@ def test_excessive_nesting(invoke: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert found[0]["check"] == "syntax"
     assert found[0]["line"] == line_of(text, "x = [")
-    assert "nested too deeply" in str(found[0]["message"])
+    assert "nested more than 300 levels deep" in str(found[0]["message"])
 
 
 def test_a_member_failing_the_schema_hides_no_other_problem(invoke: Run,

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 def _say(where: RegistrySource, message: str) -> None:
     """A diagnostic line on stderr (stdout is kept for data: diffs)."""
-    typer.echo(f"{where.display}: {message}", err=True)
+    from icor_cli.escape import visible
+
+    typer.echo(visible(f"{where.display}: {message}"), err=True)
 
 
 FilesArgument = Annotated[
@@ -108,6 +110,7 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
     from icor_cli import edit, save, store
     from icor_cli.commands.write import refuse_bundled
     from icor_cli.errors import IcorError
+    from icor_cli.escape import visible
 
     writing = not (check or diff)
     if writing:
@@ -121,7 +124,7 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
             comments = edit.comment_lines(loaded.text)
             if comments and not drop_comments:
                 for number, line in comments:
-                    typer.echo(f"{where.display}:{number}: {line.strip()}", err=True)
+                    typer.echo(visible(f"{where.display}:{number}: {line.strip()}"), err=True)
                 raise IcorError(
                     f"{where.display}: the canonical form would drop the {len(comments)} "
                     f"comment line{'s' * (len(comments) != 1)} above; move what matters into "

@@ -169,7 +169,9 @@ def list_members(
     elif chosen == "table":
         render.members_table(items)
     else:
-        render.write_records(records, render.MEMBER_COLUMNS, chosen, header=not no_header)
+        from icor_cli.models import MEMBER_COLUMNS
+
+        render.write_records(records, MEMBER_COLUMNS, chosen, header=not no_header)
 
 
 def _write_fields(records: Iterable[dict[str, Any]], columns: tuple[str, ...], chosen: str, *,
@@ -227,8 +229,10 @@ def show_member(
     elif chosen == "table":
         render.member_table(member_id, found)
     else:
+        from icor_cli.models import MEMBER_COLUMNS
+
         render.write_records([render.member_record(member_id, found)],
-                             render.MEMBER_COLUMNS, chosen, single=True, header=not no_header)
+                             MEMBER_COLUMNS, chosen, single=True, header=not no_header)
 
 
 def search_members(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from icor_cli.commands import source
+from icor_cli.escape import visible
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,7 +36,7 @@ UpdateStated = Annotated[
 
 def _say(where: RegistrySource, message: str) -> None:
     """A diagnostic line on stderr (stdout is kept for data: ids and diffs)."""
-    typer.echo(f"{where.display}: {message}", err=True)
+    typer.echo(visible(f"{where.display}: {message}"), err=True)
 
 
 def refuse_bundled(where: RegistrySource) -> None:
@@ -159,7 +160,7 @@ def prompt_missing(registry: Registry, new: NewMember) -> None:
         try:
             new.country = resolve_country(_ask("Country (ISO code or English name)"))
         except UsageError as error:
-            typer.echo(f"icor: {error}", err=True)
+            typer.echo(visible(f"icor: {error}"), err=True)
     if new.region or inferred_region(registry, resolve_country(new.country)):
         return
     choices = list(registry.regions)
@@ -172,7 +173,7 @@ def prompt_missing(registry: Registry, new: NewMember) -> None:
         try:
             new.region = resolve_region(registry, answer)
         except UsageError as error:
-            typer.echo(f"icor: {error}", err=True)
+            typer.echo(visible(f"icor: {error}"), err=True)
 
 
 def add(
@@ -250,11 +251,11 @@ MemberArgument = Annotated[
 
 
 def _date(value: str | None, option: str) -> dt.date:
-    import datetime as dt
 
+    from icor_cli.clock import today
     from icor_cli.edit import parse_date
 
-    return parse_date(value, option) if value is not None else dt.date.today()
+    return parse_date(value, option) if value is not None else today()
 
 
 def deactivate(
