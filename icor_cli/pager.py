@@ -159,4 +159,11 @@ def paging() -> Iterator[None]:
         yield
     finally:
         sys.stdout = real
-        page(collector.getvalue())
+        # Click closes the context without saying why; an interrupt (Ctrl-C) is still
+        # being handled then, and must not open a pager.
+        interrupted = isinstance(sys.exc_info()[1], KeyboardInterrupt)
+        if interrupted:
+            real.write(collector.getvalue())
+            real.flush()
+        else:
+            page(collector.getvalue())
