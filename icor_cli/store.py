@@ -32,6 +32,10 @@ class RegistrySource:
     path: Path
     display: str
     bundled: bool = False
+    # Read from memory instead of ``path`` (``-r -``, ``--at REV``); ``readonly`` says why
+    # writing is refused (exit 2).
+    content: bytes | None = None
+    readonly: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ def find_registry(
 
 def read_bytes(source: RegistrySource) -> bytes:
     try:
-        raw = source.path.read_bytes()
+        raw = source.path.read_bytes() if source.content is None else source.content
     except FileNotFoundError:
         raise RegistryIOError(f"{source.display}: no such file") from None
     except IsADirectoryError:
