@@ -395,7 +395,7 @@ def test_xfuncname_recipe_names_the_member_in_hunk_headers(repo: Path) -> None:
     readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
     assert "registry.toml diff=icor" in readme
     command = next(line for line in readme.splitlines()
-                   if line.startswith("git config diff.icor.xfuncname"))
+                   if line.startswith("$ git config diff.icor.xfuncname")).removeprefix("$ ")
     (repo / ".gitattributes").write_text("registry.toml diff=icor\n", encoding="utf-8")
     subprocess.run(command, shell=True, cwd=repo, check=True)
     data = data_of(repo / "registry.toml")
@@ -405,3 +405,9 @@ def test_xfuncname_recipe_names_the_member_in_hunk_headers(repo: Path) -> None:
     hunks = [line for line in out.splitlines() if line.startswith("@@")]
     assert len(hunks) == 1
     assert hunks[0].endswith("@@ [members.mlpd]")
+    data["organisation"]["phone"] = "+49-209-0000000"
+    write_data(repo / "registry.toml", data)
+    out = git(repo, "diff", "registry.toml")
+    hunks = [line for line in out.splitlines() if line.startswith("@@")]
+    assert [hunk.split("@@ ")[-1] for hunk in hunks] == [
+        "[organisation]", "[members.mlpd]"]
