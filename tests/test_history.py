@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, ROOT, Result
 
 from icor_cli.canonical import dumps
 from icor_cli.store import RegistrySource, dump, load
@@ -52,7 +52,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "config", "user.name", "Rosa Tester")
     git(root, "config", "user.email", "rosa@example.org")
     git(root, "config", "commit.gpgsign", "false")
-    shutil.copyfile(SHIPPED, root / "registry.toml")
+    shutil.copyfile(FIXTURE, root / "registry.toml")
     commit(root, "Import the published list")
     monkeypatch.delenv("ICOR_REGISTRY", raising=False)
     monkeypatch.chdir(root)
@@ -187,7 +187,7 @@ def test_diff_of_two_files_outside_git(tmp_path: Path, invoke: Callable[..., Res
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     old, new = tmp_path / "old.toml", tmp_path / "new.toml"
-    shutil.copyfile(SHIPPED, old)
+    shutil.copyfile(FIXTURE, old)
     data = data_of(old)
     data["members"]["aptuf"] |= {"status": "active"}
     write_data(new, data)
@@ -228,7 +228,7 @@ def test_git_missing_is_exit_3(repo: Path, icor: Callable[..., Result],
 def test_registry_missing_at_a_revision_is_exit_3(repo: Path,
                                                   invoke: Callable[..., Result]) -> None:
     (repo / "other").mkdir()
-    shutil.copyfile(SHIPPED, repo / "other" / "registry.toml")
+    shutil.copyfile(FIXTURE, repo / "other" / "registry.toml")
     result = invoke("-r", "other/registry.toml", "diff")
     assert result.exit_code == 3
     assert "other/registry.toml does not exist at HEAD" in result.stderr
@@ -272,7 +272,7 @@ def test_writes_at_a_revision_or_from_stdin_are_exit_2(
 def test_registry_from_stdin(invoke: Callable[..., Result], tmp_path: Path,
                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    text = SHIPPED.read_text(encoding="utf-8")
+    text = FIXTURE.read_text(encoding="utf-8")
     result = invoke("-r", "-", "stats", "-f", "json", input=text)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["totals"]["total"] == 59
@@ -329,7 +329,7 @@ def test_as_of_lists_membership_on_a_date(tmp_path: Path, invoke: Callable[..., 
     import datetime as dt
 
     path = tmp_path / "registry.toml"
-    data = data_of(SHIPPED)
+    data = data_of(FIXTURE)
     data["members"]["mlpd"]["joined"] = dt.date(2015, 5, 1)  # a founding member, really
     data["members"]["bkp"]["joined"] = dt.date(2016, 1, 1)
     data["members"]["bdp"] |= {"joined": dt.date(2012, 1, 1), "status": "inactive",
@@ -392,7 +392,7 @@ def test_validate_on_a_pull_request_adds_the_diff_to_the_step_summary(
 
 
 def test_xfuncname_recipe_names_the_member_in_hunk_headers(repo: Path) -> None:
-    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "registry.toml diff=icor" in readme
     command = next(line for line in readme.splitlines()
                    if line.startswith("$ git config diff.icor.xfuncname")).removeprefix("$ ")

@@ -10,14 +10,35 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import SHIPPED, Result
-from test_history import commit, data_of, git, write_data
+from conftest import FIXTURE, Result
 
 from icor_cli.store import RegistrySource, dump, load
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                          text=True)
+    return done.stdout
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def data_of(path: Path) -> dict[str, Any]:
+    return load(RegistrySource(path, path.name)).registry.to_data()
+
+
+def write_data(path: Path, data: dict[str, Any]) -> None:
+    from icor_cli.models import Registry
+
+    path.write_text(dump(Registry.from_data(data)), encoding="utf-8")
 
 
 def icor_path() -> str:
@@ -38,7 +59,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "config", "merge.icor.name", "icor registry merge")
     git(root, "config", "merge.icor.driver", f"{shlex.quote(icor_path())} merge %O %A %B")
     (root / ".gitattributes").write_text("registry.toml merge=icor\n", encoding="utf-8")
-    shutil.copyfile(SHIPPED, root / "registry.toml")
+    shutil.copyfile(FIXTURE, root / "registry.toml")
     commit(root, "Import")
     monkeypatch.delenv("ICOR_REGISTRY", raising=False)
     monkeypatch.chdir(root)
@@ -175,8 +196,8 @@ def test_merge_command_directly(tmp_path: Path, invoke: Callable[..., Result],
     monkeypatch.chdir(tmp_path)
     base, ours, theirs = (tmp_path / name for name in ("base.toml", "ours.toml", "th.toml"))
     for path in (base, ours, theirs):
-        shutil.copyfile(SHIPPED, path)
-    data = data_of(SHIPPED)
+        shutil.copyfile(FIXTURE, path)
+    data = data_of(FIXTURE)
     data["organisation"]["phone"] = "+49 1"
     write_data(ours, data)
     data["organisation"]["phone"] = "+49 2"
@@ -191,7 +212,7 @@ def test_merge_command_directly(tmp_path: Path, invoke: Callable[..., Result],
     assert text.index(">>>>>>> theirs\n") < text.index("[members.")
     # Unchanged on both sides: the base, in canonical form.
     for path in (ours, theirs):
-        shutil.copyfile(SHIPPED, path)
+        shutil.copyfile(FIXTURE, path)
     assert invoke("merge", str(base), str(ours), str(theirs)).exit_code == 0
     registry = load(RegistrySource(ours, "ours")).registry
     assert ours.read_text(encoding="utf-8") == dump(registry)
@@ -202,9 +223,9 @@ def test_unreadable_version_falls_back_to_a_line_merge(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     base, ours, theirs = (tmp_path / name for name in ("base.toml", "ours.toml", "th.toml"))
-    shutil.copyfile(SHIPPED, base)
-    shutil.copyfile(SHIPPED, theirs)
-    ours.write_text(SHIPPED.read_text(encoding="utf-8") + "[broken\n", encoding="utf-8")
+    shutil.copyfile(FIXTURE, base)
+    shutil.copyfile(FIXTURE, theirs)
+    ours.write_text(FIXTURE.read_text(encoding="utf-8") + "[broken\n", encoding="utf-8")
     result = invoke("merge", str(base), str(ours), str(theirs))
     assert result.exit_code == 0
     assert result.stderr.startswith("icor merge: not a valid registry (")
