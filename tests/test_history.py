@@ -249,7 +249,7 @@ def test_at_reads_the_registry_at_a_revision(history: dict[str, str], repo: Path
     assert json.loads(shown.stdout)["status"] == "active"
     checked = invoke("--at", "HEAD~5", "validate")
     assert checked.exit_code == 0
-    assert checked.stdout == (f"HEAD~5:registry.toml: 59 members (57 active, 2 inactive) in "
+    assert checked.stdout == ("HEAD~5:registry.toml: 59 members (57 active, 2 inactive) in "
                               "45 countries: no problems\n")
 
 
