@@ -83,7 +83,7 @@ def apply(data: dict[str, Any], changes: list[tuple[str, int, Any]]) -> None:
 def expected(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str,
                                                                          list[str]]]:
     """(id, kind, changed fields), the way the README defines them, from the data."""
-    result = []
+    result: list[tuple[str, str, list[str]]] = []
     for member_id in sorted({*before["members"], *after["members"]}):
         old, new = before["members"].get(member_id), after["members"].get(member_id)
         if old is None:
