@@ -67,11 +67,11 @@ def _version(spec: str, repository: RegistrySource) -> RegistrySource:
 def diff(
     ctx: typer.Context,
     old: Annotated[
-        str | None, typer.Argument(metavar="[OLD]", show_default=False,
+        str | None, typer.Argument(metavar="OLD", show_default=False,
                                    help="A git revision or a file (default: HEAD)."),
     ] = None,
     new: Annotated[
-        str | None, typer.Argument(metavar="[NEW]", show_default=False,
+        str | None, typer.Argument(metavar="NEW", show_default=False,
                                    help="A git revision or a file (default: the working "
                                         "registry)."),
     ] = None,
@@ -218,7 +218,7 @@ def _member_id(where: RegistrySource, reference: str) -> str:
 def log(
     ctx: typer.Context,
     member: Annotated[
-        str | None, typer.Argument(metavar="[MEMBER]", show_default=False,
+        str | None, typer.Argument(metavar="MEMBER", show_default=False,
                                    help="Only the commits that changed this member."),
     ] = None,
     fmt: Annotated[
@@ -229,7 +229,7 @@ def log(
                                  help="At most N commits."),
     ] = None,
 ) -> None:
-    """List the commits that changed the registry, newest first, with what they changed.
+    """Commits that changed the registry, newest first, and what each changed.
 
     \b
     Each entry: commit, date, author, subject, and the change as members and
@@ -274,6 +274,10 @@ def merge(
     Set up (once per clone):
       echo 'registry.toml merge=icor' >> .gitattributes
       git config merge.icor.driver 'icor merge %O %A %B'
+
+    \b
+    Examples:
+      icor merge base.toml ours.toml theirs.toml
     """
     from icor_cli import save
     from icor_cli.errors import RegistryInvalid, RegistryIOError
