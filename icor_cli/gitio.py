@@ -104,8 +104,9 @@ def log(place: Place, limit: int | None = None, revision: str | None = None) -> 
     status, out, err = run_git([*args, "--", f":(top,literal){place.path}"], place.cwd)
     if status != 0:
         message = _one_line(err.decode(errors="replace"))
-        if "does not have any commits" in message:
-            return []
+        if revision is None and ("does not have any commits" in message
+                                 or "bad revision" in message):
+            return []  # a repository with no commit yet
         raise RegistryIOError(f"git log failed: {message}")
     commits = []
     for record in out.decode("utf-8", errors="replace").split(_RECORD):

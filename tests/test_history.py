@@ -411,3 +411,15 @@ def test_xfuncname_recipe_names_the_member_in_hunk_headers(repo: Path) -> None:
     hunks = [line for line in out.splitlines() if line.startswith("@@")]
     assert [hunk.split("@@ ")[-1] for hunk in hunks] == [
         "[organisation]", "[members.mlpd]"]
+
+
+def test_log_of_a_repository_without_commits_is_empty(tmp_path: Path,
+                                                      invoke: Callable[..., Result],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    git(tmp_path, "init", "-q")
+    shutil.copyfile(FIXTURE, tmp_path / "registry.toml")
+    monkeypatch.delenv("ICOR_REGISTRY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("log", "-f", "json")
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+    assert invoke("diff").exit_code == 2
