@@ -64,7 +64,13 @@ def _usage_pieces(param: Any, ctx: Any) -> list[str]:
 def _remember_registry(ctx: Any, param: Any, value: str | None) -> str | None:
     """``icor validate -r FILE``: the same as ``icor -r FILE validate`` (the later wins)."""
     if value is not None:
-        ctx.find_root().obj = value
+        root = ctx.find_root()
+        options = root.obj
+        if hasattr(options, REGISTRY_OPTION):  # the global options (commands.Invocation)
+            options.registry = value
+            options.found = None
+        else:  # completion: the group's callback has not run
+            root.obj = value
     return value
 
 

@@ -36,7 +36,7 @@ def _registry(ctx: Any) -> Registry | None:
         from icor_cli.store import find_registry, load
 
         root = ctx.find_root()
-        option = root.params.get("registry") or root.obj
+        option = root.obj if isinstance(root.obj, str) else root.params.get("registry")
         return load(find_registry(option if isinstance(option, str) else None)).registry
     except Exception:
         return None

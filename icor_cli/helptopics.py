@@ -33,6 +33,7 @@ ICOR_FORCE_TERMINAL=1 treat stdout as a terminal: tables by default, COLUMNS wid
 GITHUB_ACTIONS=true   validate's default format is github: annotations on the diff
 GITHUB_STEP_SUMMARY   validate appends a Markdown summary to this file
 GITHUB_WORKSPACE      annotation paths are relative to it (else the current directory)
+GITHUB_BASE_REF       on a pull request, validate's summary adds the diff against it
 PYDANTIC_DISABLE_PLUGINS
                       set to __all__ by icor unless already set (no plugin lookup)
 _ICOR_COMPLETE        set by the shell completion scripts; not for people

@@ -38,6 +38,10 @@ class RegistrySource:
     path: Path
     display: str
     bundled: bool = False
+    # Read from memory instead of ``path`` (``-r -``, ``--at REV``); ``readonly`` says why
+    # writing is refused (exit 2).
+    content: bytes | None = None
+    readonly: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,9 @@ MAX_BYTES = 1 << 30
 def read_bytes(source: RegistrySource) -> bytes:
     """The file's bytes. Only a regular file is read: a FIFO, a device or a directory is
     an I/O error at once, never a hang or an endless read."""
+    if source.content is not None:  # -r -, --at REV: already read
+        progress.start(len(source.content), source.display)
+        return source.content
     try:
         fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:

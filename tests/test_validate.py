@@ -119,7 +119,7 @@ def test_status_change_names_the_figures_that_no_longer_match(
     path = write(tmp_path, text[:start] + flipped + text[end:])
     result, found = findings(invoke, path)
     assert result.exit_code == 1
-    messages = {f["message"] for f in found}
+    messages = {str(f["message"]) for f in found}
     region = {"mlpd": "Europe", "aptuf": "Asia", "cpa-ml": "Australia"}[member]
     if member == "aptuf":  # reactivated: one more active
         assert messages == {
@@ -133,7 +133,7 @@ def test_status_change_names_the_figures_that_no_longer_match(
         assert any(m.startswith(f"stated active in {region} is ") for m in messages)
         assert len(messages) == 3
     assert all(f["check"] == "counts" for f in found)
-    lines = {f["message"].split(" is ")[0]: f["line"] for f in found}
+    lines = {str(f["message"]).split(" is ")[0]: f["line"] for f in found}
     assert lines["stated active"] == line_of(text, "\nactive = 57") + 1
 
 

@@ -95,6 +95,10 @@ def validate(
         verdict.set(code)
         if chosen is ReportFormat.github:
             render.render_github(report, where.display)
+            if report.registry is not None:  # on a pull request: the diff against its base
+                from icor_cli.commands.history import pull_request_summary
+
+                pull_request_summary(where, report.registry)
         elif chosen is ReportFormat.text:
             render.render_text(report, where.display)
     verdict.set(code)

@@ -78,6 +78,12 @@ FoundingOption = Annotated[
     typer.Option("--founding/--no-founding", show_default=False,
                  help="Only founding members, or only members who joined later."),
 ]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD",
+                 help="Membership on that date, from joined and deactivated (members "
+                      "whose membership then is unknown are named on stderr)."),
+]
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option("--format", "-f", case_sensitive=False, show_default=False,
@@ -142,6 +148,7 @@ def list_members(
     fmt: FormatOption = None,
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """List members, one row each, filtered and sorted.
 
@@ -160,6 +167,10 @@ def list_members(
 
     columns = parse_fields(fields)
     registry = _registry(ctx)
+    if as_of is not None:
+        from icor_cli.commands.history import registry_as_of
+
+        registry = registry_as_of(registry, as_of)
     filters = _filters(registry, region, country, status, founding)
     items = sort_members(filter_members(registry, filters), sort.value, registry.regions)
     chosen = _format(fmt)
@@ -343,6 +354,7 @@ def show_stats(
     ] = None,
     fmt: FormatOption = None,
     no_header: NoHeaderOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Count members per region or country, against the stated figures.
 
@@ -365,8 +377,14 @@ def show_stats(
     from icor_cli.stats import compute_stats, sort_rows
 
     registry = _registry(ctx)
+    if as_of is not None:
+        from icor_cli.commands.history import registry_as_of, stats_as_of
+
+        registry = registry_as_of(registry, as_of)
     filters = _filters(registry, region, country, status, founding)
     stats = compute_stats(registry, filter_members(registry, filters), by.value, filters)
+    if as_of is not None:
+        stats = stats_as_of(stats, registry, as_of)
     if sort is not None:
         sort_rows(stats, sort.value)
     render_stats(stats, _format(fmt), header=not no_header)

@@ -42,6 +42,9 @@ def _say(where: RegistrySource, message: str) -> None:
 def refuse_bundled(where: RegistrySource) -> None:
     from icor_cli.errors import UsageError
 
+    if where.readonly:
+        raise UsageError(f"{where.display} is read-only ({where.readonly}); write to a file: "
+                         "drop --at and -r -, or give --registry PATH")
     if where.bundled:
         raise UsageError(
             f"the bundled registry ({where.display}) is read-only; point icor at a writable "
