@@ -166,3 +166,9 @@ def test_registry_option_after_read_and_write_commands(invoke: Run, tmp_path: Pa
 def test_registry_option_is_in_every_commands_help(invoke: Run) -> None:
     for command in ("list", "validate", "fmt", "add"):
         assert "-r, --registry PATH" in invoke(command, "--help").stdout
+
+
+def test_registry_from_stdin_after_the_command(icor: Run, tmp_path: Path) -> None:
+    done = icor("list", "-r", "-", "--country", "BG", "--fields", "id",
+                input=SHIPPED.read_text(encoding="utf-8"), cwd=tmp_path)
+    assert (done.exit_code, done.stdout) == (0, "id\nbkp\nbrp-k\n"), done.stderr
