@@ -157,3 +157,44 @@ def test_search_stays_linear_in_members(registry: Registry) -> None:
     for query in ("revolutionary", "zzzz qqqq", "Kommunistitscheskaja"):
         small, large = timed(20, query), timed(200, query)
         assert large < 10 * small * 2.5 + 0.5, (query, small, large)
+
+
+# --- Properties --------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+#: Ways people respell a transliterated word, each the inverse of a folding rule.
+_RESPELL = (("y", "j"), ("ch", "tsch"), ("sh", "sch"), ("h", "kh"), ("ks", "x"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_respelled_word_of_a_name_still_finds_its_member(registry: Registry,
+                                                           data: st.DataObject) -> None:
+    """Take a word of a member's name as search folds it, respell it (j for y, tsch for
+    ch, a doubled letter...): the member is still found."""
+    member_id = data.draw(st.sampled_from(sorted(registry.members)))
+    words = [w for w in fold_variants(fold_words(registry.members[member_id].name)).split()
+             if len(w) >= 3]
+    if not words:
+        return
+    word = data.draw(st.sampled_from(words))
+    # One respelling (people do not respell the letters of another respelling).
+    applicable = [rule for rule in _RESPELL if rule[0] in word]
+    respell: bool = data.draw(st.booleans())
+    if applicable and respell:
+        plain, variant = data.draw(st.sampled_from(applicable))
+        word = word.replace(plain, variant, 1)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(word) - 1))
+        # A doubled x is no spelling anyone uses (x is itself a variant of ks).
+        if word[at].isalpha() and word[at] != "x" and word[at:at + 1] * 2 not in word:
+            word = word[:at] + word[at] + word[at:]
+    assert member_id in {hit.member_id for hit in find(word, registry.members.items()).hits}
+
+
+@given(st.text(max_size=60))
+def test_folding_variants_keeps_words_apart(text: str) -> None:
+    folded = fold_words(text)
+    assert len(fold_variants(folded).split()) == len(folded.split())
