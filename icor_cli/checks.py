@@ -36,11 +36,6 @@ from icor_cli.store import (
 from icor_cli.tomlpos import Locator
 from icor_cli.unicodesets import BIDI_CONTROL, DEFAULT_IGNORABLE_CODE_POINT
 
-CHECK_NAMES = (
-    "syntax", "schema", "uniqueness", "countries", "regions", "dates", "counts", "hygiene",
-    "format",
-)
-
 
 @dataclass
 class Context:
