@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import Result
@@ -172,3 +173,15 @@ def test_by_country_table_has_no_countries_column(icor: Run, registry_file: obje
     assert "countries: 45/45" in done.stdout
     by_region = icor("stats", env={"ICOR_FORCE_TERMINAL": "1", "COLUMNS": "120"})
     assert "Countries" in by_region.stdout.splitlines()[0]
+
+
+def test_fields_table_shows_control_characters_escaped(icor: Run, registry_file: Path) -> None:
+    text = registry_file.read_text(encoding="utf-8")
+    registry_file.write_text(text.replace('name = "Българска Комунистическа Партия"',
+                                          'name = "Evil\\u001b[31m [bold]Red[/]"', 1),
+                             encoding="utf-8")
+    done = icor("list", "--country", "BG", "--fields", "id,name",
+                env={"ICOR_FORCE_TERMINAL": "1", "NO_COLOR": "1", "COLUMNS": "100"})
+    assert done.exit_code == 0, done.stderr
+    assert "Evil\\x1b[31m [bold]Red[/]" in done.stdout
+    assert "\x1b[31m" not in done.stdout

@@ -1,7 +1,8 @@
 """Tables of the columns chosen with ``--fields`` (``list``, ``search``, ``show``).
 
-Every value is a ``rich.text.Text`` (never markup); the first long-text column among
-the chosen ones takes the width left and wraps, so nothing is cut off.
+Every value is a ``rich.text.Text`` (never markup) with its control characters shown
+escaped; the first long-text column among the chosen ones takes the width left and
+wraps, so nothing is cut off.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from icor_cli.render.members import table_console
+from icor_cli.escape import visible_keep_tabs
+from icor_cli.render import console as make_console
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -29,7 +31,7 @@ def _shown(value: object) -> str:
 def _text(value: object) -> Text:
     from rich.text import Text
 
-    return Text(_shown(value))
+    return Text(visible_keep_tabs(_shown(value)))
 
 
 def records_table(records: Iterable[Mapping[str, Any]], fields: Sequence[str],
@@ -39,7 +41,7 @@ def records_table(records: Iterable[Mapping[str, Any]], fields: Sequence[str],
 
     from icor_cli.render.columns import Column, render, widths
 
-    console = table_console()
+    console = make_console()
     flex = next((name for name in fields if name in _LONG), None)
     columns = [Column(name, flex=name == flex, min_width=12 if name == flex else 1)
                for name in fields]
@@ -55,7 +57,7 @@ def record_table(record: Mapping[str, Any], fields: Sequence[str]) -> None:
     """One record, one field per line (``show --fields``)."""
     from icor_cli.render.columns import Column, render, widths
 
-    console = table_console()
+    console = make_console()
     rows = [[_text(name), _text(record.get(name))] for name in fields]
     for row in rows:
         row[0].stylize("bold")
