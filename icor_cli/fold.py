@@ -52,23 +52,21 @@ def slugify(text: str) -> str:
 # ``y`` (``ja``/``ya``, ``ij``/``iy``...).
 _VARIANTS = (("tsch", "ch"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("x", "ks"))
 _J_TO_Y = str.maketrans("j", "y")
-_DOUBLED = re.compile(r"([a-z])\1+")
-
-
-def _single(match: re.Match[str]) -> str:
-    """A doubled letter made single; a run of three or more ("qqqq") is not a spelling
-    variant and stays."""
-    run = match.group()
-    return run[0] if len(run) == 2 else run
+# A doubled letter ("mm" of "komm") becomes single. ``str.replace`` pairs them from the
+# left, so a longer run stays a run ("qqqq" -> "qq"), never a single letter.
+_DOUBLED = re.compile(r"([a-z])\1")
 
 
 def fold_variants(folded: str) -> str:
     """Text already folded by ``fold_words`` with spelling variants made one:
     ``tsch``→``ch``, ``sch``→``sh``, ``kh``→``h``, ``ts``→``c``, ``x``→``ks``, ``j``→``y``,
-    and doubled letters single (``Kommunist``/``Komunist``; a run of three or more
-    stays). Letters within words only, so word boundaries are kept. Linear: a few
-    ``str.replace`` passes and one regex pass."""
+    and doubled letters single (``Kommunist``/``Komunist``; a longer run stays a run).
+    Letters within words only, so word boundaries are kept. Linear: a few
+    ``str.replace`` passes and one regex scan."""
     for variant, canonical in _VARIANTS:
         if variant in folded:
             folded = folded.replace(variant, canonical)
-    return _DOUBLED.sub(_single, folded.translate(_J_TO_Y))
+    folded = folded.translate(_J_TO_Y)
+    for letter in set(_DOUBLED.findall(folded)):
+        folded = folded.replace(letter + letter, letter)
+    return folded

@@ -154,18 +154,32 @@ def _fold_own_fields(member_id: str, member: Member) -> list[str]:
     joined = _SEPARATOR.join(_transliterate_words(part.replace(_SEPARATOR, " "))
                              for part in parts)
     folded = fold_variants(_NOT_ALNUM_OR_SEPARATOR.sub(" ", joined.lower()))
-    return [" ".join(text.split()) for text in folded.split(_SEPARATOR)]
+    return [text.strip() for text in folded.split(_SEPARATOR)]
 
 
 @dataclass(slots=True)
 class _Member:
-    """A member's folded fields, computed once per search."""
+    """A member's folded fields, computed once per search; the field list and the set of
+    words only for a member that gets past the cheap tests."""
 
     own: list[str]
     country: tuple[str, ...]
     haystack: str
-    fields: list[tuple[str, str]]
+    has_name_en: bool
+    _fields: list[tuple[str, str]] | None = None
     _words: frozenset[str] | None = None
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        if self._fields is None:
+            own, country = self.own, self.country
+            fields = [("abbreviation", own[0]), ("id", own[1]), ("name", own[2])]
+            if self.has_name_en:
+                fields.append(("name_en", own[3]))
+            fields.append(("country", country[0]))
+            fields.extend(("country_name", text) for text in country[1:])
+            self._fields = fields
+        return self._fields
 
     @property
     def words(self) -> frozenset[str]:
@@ -177,14 +191,9 @@ class _Member:
 def _prepare(member_id: str, member: Member, cache: dict[str, tuple[str, ...]]) -> _Member:
     own = _fold_own_fields(member_id, member)
     country = _country_texts(member.country, cache)
-    fields: list[tuple[str, str]] = [("abbreviation", own[0]), ("id", own[1]), ("name", own[2])]
-    if member.name_en:
-        fields.append(("name_en", own[3]))
-    fields.append(("country", country[0]))
-    fields.extend(("country_name", text) for text in country[1:])
     # One haystack per member, so a member that cannot match costs a few substring tests
     # (the common case in a large registry).
-    return _Member(own, country, "\n".join((*own, *country)), fields)
+    return _Member(own, country, "\n".join((*own, *country)), bool(member.name_en))
 
 
 def _shared_prefix(a: str, b: str) -> int:

@@ -77,8 +77,11 @@ def test_transliteration_variants_fold_alike(a: str, b: str) -> None:
     assert fold_variants(fold_words(a)) == fold_variants(fold_words(b))
 
 
-def test_runs_of_three_letters_stay(registry: Registry) -> None:
-    assert fold_variants("qqqq") == "qqqq"
+def test_longer_runs_stay_runs(registry: Registry) -> None:
+    """Only a doubled letter is a spelling variant: "qqqqq" must not become "q" (which
+    is inside "Bloque")."""
+    assert fold_variants("qqqq") == "qq"
+    assert fold_variants("qqq") == "qq"
     assert search_members("qqqqq", registry.members.items()) == []
 
 
