@@ -137,6 +137,9 @@ def register() -> None:
     check.register(app)
     read.register(app)
     write.register(app)
+    from icor_cli.commands import publish  # render, audit
+
+    publish.register(app)
 
 
 register()

@@ -63,6 +63,7 @@ def natural_earth(lon: float, lat: float) -> Point:
 
 
 def decode_arcs(topology: dict[str, Any]) -> list[list[Point]]:
+    """Every arc as (longitude, latitude) points."""
     scale_x, scale_y = topology["transform"]["scale"]
     shift_x, shift_y = topology["transform"]["translate"]
     arcs = []
@@ -72,9 +73,54 @@ def decode_arcs(topology: dict[str, Any]) -> list[list[Point]]:
         for dx, dy in arc:
             x += dx
             y += dy
-            points.append(natural_earth(x * scale_x + shift_x, y * scale_y + shift_y))
+            points.append((x * scale_x + shift_x, y * scale_y + shift_y))
         arcs.append(points)
     return arcs
+
+
+def crosses_antimeridian(ring: list[Point]) -> bool:
+    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:], strict=False))
+
+
+def _clip(ring: list[Point], limit: float, keep_below: bool) -> list[Point]:
+    """Sutherland-Hodgman against the vertical line ``lon = limit``."""
+    def inside(p: Point) -> bool:
+        return p[0] <= limit if keep_below else p[0] >= limit
+
+    out: list[Point] = []
+    for i, current in enumerate(ring):
+        previous = ring[i - 1]
+        if inside(current):
+            if not inside(previous):
+                out.append(_cross(previous, current, limit))
+            out.append(current)
+        elif inside(previous):
+            out.append(_cross(previous, current, limit))
+    return out
+
+
+def _cross(a: Point, b: Point, limit: float) -> Point:
+    t = (limit - a[0]) / (b[0] - a[0])
+    return limit, a[1] + t * (b[1] - a[1])
+
+
+def split_at_antimeridian(ring: list[Point]) -> list[list[Point]]:
+    """A ring that crosses 180°, unwrapped and cut into its parts on either side."""
+    unwrapped = [ring[0]]
+    for lon, lat in ring[1:]:
+        previous = unwrapped[-1][0]
+        while lon - previous > 180:
+            lon -= 360
+        while lon - previous < -180:
+            lon += 360
+        unwrapped.append((lon, lat))
+    pieces = []
+    for shift in (-360.0, 0.0, 360.0):
+        moved = [(lon + shift, lat) for lon, lat in unwrapped]
+        part = _clip(_clip(moved, 180.0, True), -180.0, False)
+        if len(part) >= 3:
+            pieces.append(part)
+    return pieces
 
 
 def _distance(p: Point, a: Point, b: Point) -> float:
@@ -142,7 +188,8 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
 
     geometries = [g for g in topology["objects"]["countries"]["geometries"]
                   if g.get("id") != ANTARCTICA]
-    arcs = decode_arcs(topology)
+    raw_arcs = decode_arcs(topology)
+    arcs = [[natural_earth(lon, lat) for lon, lat in arc] for arc in raw_arcs]
     # Frame: the projected extent of everything kept.
     used = set()
     for geometry in geometries:
@@ -168,16 +215,25 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
         rings = []
         for polygon in polygons:
             for ring in polygon:
-                points = [(round(x), round(y)) for x, y in ring_points(ring, simple)]
-                if len(set(points)) >= 3:
-                    rings.append(points)
+                lonlat = ring_points(ring, raw_arcs)
+                if crosses_antimeridian(lonlat):
+                    # Cut at 180°, then simplified on its own (its arcs are not shared).
+                    parts = [simplify([place(natural_earth(*p)) for p in piece], TOLERANCE)
+                             for piece in split_at_antimeridian(lonlat)]
+                else:
+                    parts = [ring_points(ring, simple)]
+                for part in parts:
+                    points = [(round(x), round(y)) for x, y in part]
+                    if len(set(points)) >= 3:
+                        rings.append(points)
         numeric = geometry.get("id")
         country = pycountry.countries.get(numeric=numeric) if numeric else None
         if not rings:
             # Too small to draw at this scale (an atoll): only its place, for a marker.
             if country is not None and country.alpha_2 not in specks:
                 points = [place(p) for polygon in polygons for ring in polygon
-                          for p in ring_points(ring, arcs)]
+                          for p in ring_points(ring, arcs)
+                          if not crosses_antimeridian(ring_points(ring, raw_arcs))]
                 specks[country.alpha_2] = (geometry["properties"]["name"], points)
             continue
         if country is None:
