@@ -16,6 +16,7 @@ The output is deterministic: the same input gives the same bytes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import subprocess
@@ -79,7 +80,7 @@ def decode_arcs(topology: dict[str, Any]) -> list[list[Point]]:
 
 
 def crosses_antimeridian(ring: list[Point]) -> bool:
-    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:], strict=False))
+    return any(abs(b[0] - a[0]) > 180 for a, b in itertools.pairwise(ring))
 
 
 def _clip(ring: list[Point], limit: float, keep_below: bool) -> list[Point]:
@@ -191,7 +192,7 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
     raw_arcs = decode_arcs(topology)
     arcs = [[natural_earth(lon, lat) for lon, lat in arc] for arc in raw_arcs]
     # Frame: the projected extent of everything kept.
-    used = set()
+    used: set[int] = set()
     for geometry in geometries:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         for polygon in polygons:
@@ -231,10 +232,10 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
         if not rings:
             # Too small to draw at this scale (an atoll): only its place, for a marker.
             if country is not None and country.alpha_2 not in specks:
-                points = [place(p) for polygon in polygons for ring in polygon
-                          for p in ring_points(ring, arcs)
-                          if not crosses_antimeridian(ring_points(ring, raw_arcs))]
-                specks[country.alpha_2] = (geometry["properties"]["name"], points)
+                spots = [place(p) for polygon in polygons for ring in polygon
+                         for p in ring_points(ring, arcs)
+                         if not crosses_antimeridian(ring_points(ring, raw_arcs))]
+                specks[country.alpha_2] = (geometry["properties"]["name"], spots)
             continue
         if country is None:
             others.extend(r for r in rings if area(r) >= 4)
@@ -246,10 +247,10 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
         entry = shapes.setdefault(code, {"name": geometry["properties"]["name"], "rings": []})
         entry["rings"].extend(kept)
     countries = {}
-    for code, (name, points) in specks.items():
+    for code, (name, spots) in specks.items():
         if code not in shapes:
-            x = round(sum(p[0] for p in points) / len(points))
-            y = round(sum(p[1] for p in points) / len(points))
+            x = round(sum(p[0] for p in spots) / len(spots))
+            y = round(sum(p[1] for p in spots) / len(spots))
             countries[code] = {"name": name, "d": "", "box": [x, y, x, y], "centre": [x, y]}
     for code in sorted(shapes):
         rings = shapes[code]["rings"]

@@ -192,9 +192,25 @@ def audit(
         raise typer.Exit(1)
 
 
+RENDER_HELP = """Build the organisation's public member page from the registry.
+
+\b
+page: the text as published; markdown: the same for a README or a wiki;
+html: one self-contained page with a chart, a world map and a filterable
+directory. Figures are the actual ones; exit 1 where [stated] differs,
+unless --allow-stated-mismatch.
+
+\b
+Examples:
+  icor render page
+  icor render markdown > MEMBERS.md
+  icor render html -o members.html
+"""
+
+
 def register(app: typer.Typer) -> None:
     render = typer.Typer(name="render", no_args_is_help=True, rich_markup_mode=None,
-                         help="Build the organisation's public member page from the registry.")
+                         help=RENDER_HELP)
     render.command("page")(render_page)
     render.command("markdown")(render_markdown)
     render.command("html")(render_html)

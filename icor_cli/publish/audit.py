@@ -273,13 +273,18 @@ class _Auditor:
         if not candidates:
             return None
 
-        def score(item: tuple[str, int, str, int]) -> tuple[bool, bool, int]:
+        lead = len(line.text) - len(line.text.lstrip())
+
+        def score(item: tuple[str, int, str, int]) -> tuple[bool, bool, bool, int]:
+            """Prefer the reading where the rest is exactly the member's text, the
+            abbreviation is spelt exactly (spaces too), the member not yet seen, and
+            then the longest abbreviation."""
             member = self.registry.members[item[0]]
             exact = _strip_marks(item[2])[0].strip() in _expected_texts(member)
-            return (exact, item[0] not in taken, item[1])
+            spelt = line.text[lead:item[1]] == member.abbreviation
+            return (exact, spelt, item[0] not in taken, item[1])
 
         member_id, end, rest, rest_start = max(candidates, key=score)
-        lead = len(line.text) - len(line.text.lstrip())
         return _Matched(member_id, line, line.text[lead:end], lead + 1, rest, rest_start + 1)
 
     def match_by_name(self, line: Line, members: Iterable[str]) -> _Matched | None:
