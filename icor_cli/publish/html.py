@@ -56,12 +56,15 @@ figcaption{color:var(--muted);font-size:.9rem;margin:.3rem 0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{text-align:left;vertical-align:top;padding:.3rem .4rem;border-bottom:1px solid var(--line);
-overflow-wrap:anywhere}
+overflow-wrap:break-word;hyphens:auto}
+td.name{overflow-wrap:anywhere}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 thead th{border-bottom:2px solid var(--ink)}
 tbody th[scope=rowgroup]{background:#f3f3f3;font-size:1.05rem}
 .en{display:block;color:var(--muted);font-size:.92rem}
-.marks{white-space:nowrap}
+.col-abbreviation{width:25%}.col-country{width:25%}
+.marks{display:block;font-size:.88rem;color:var(--accent)}
+svg.chart{max-width:40rem}
 .filter{margin:.5rem 0}
 .filter label{display:block;font-weight:600}
 .filter input{font:inherit;width:100%;max-width:24rem;padding:.4rem .5rem;
@@ -85,7 +88,8 @@ dl.key{margin:.3rem 0}dl.key dt{display:inline;font-weight:600}
 dl.key dd{display:inline;margin:0 1rem 0 .3rem}
 @media (max-width:40rem){
 th,td{padding:.25rem .2rem;font-size:.95rem}
-.col-country{width:6.5rem}
+#members{table-layout:fixed}
+#members thead th{font-size:.85rem}
 }
 """
 
@@ -180,26 +184,26 @@ def bar_chart(registry: Registry, counts: Counts) -> str:
             for region in registry.regions]
     longest = max(rows, key=lambda r: r[1] + r[2])
     scale = max(longest[1] + longest[2], 1)
-    label_w, bar_w, row_h = 220, 660, 44
-    height = row_h * len(rows) + 16
+    label_w, bar_w, row_h = 140, 290, 36
+    height = row_h * len(rows) + 12
     described = "; ".join(f"{region}: {a} active, {i} inactive" for region, a, i in rows)
-    parts = [f'<svg class="chart" viewBox="0 0 1000 {height}" role="img" '
+    parts = [f'<svg class="chart" viewBox="0 0 600 {height}" role="img" '
              'aria-labelledby="chart-title chart-desc">',
              '<title id="chart-title">Members per region: active and inactive</title>',
              f'<desc id="chart-desc">{e(described)}</desc>']
     for index, (region, active, idle) in enumerate(rows):
-        y = 8 + index * row_h
+        y = 6 + index * row_h
         wa = round(bar_w * active / scale)
         wi = round(bar_w * idle / scale)
-        parts.append(f'<text x="{label_w - 12}" y="{y + 28}" text-anchor="end">{e(region)}</text>')
+        parts.append(f'<text x="{label_w - 8}" y="{y + 22}" text-anchor="end">{e(region)}</text>')
         if wa:
-            parts.append(f'<rect class="bar-a" x="{label_w}" y="{y + 6}" width="{wa}" '
-                         'height="28"/>')
+            parts.append(f'<rect class="bar-a" x="{label_w}" y="{y + 5}" width="{wa}" '
+                         'height="24"/>')
         if wi:
-            parts.append(f'<rect class="bar-i" x="{label_w + wa}" y="{y + 6}" width="{wi}" '
-                         'height="28"/>')
+            parts.append(f'<rect class="bar-i" x="{label_w + wa}" y="{y + 5}" width="{wi}" '
+                         'height="24"/>')
         figure = f"{active}" + (f" + {idle} inactive" if idle else "")
-        parts.append(f'<text x="{label_w + wa + wi + 10}" y="{y + 28}">{e(figure)}</text>')
+        parts.append(f'<text x="{label_w + wa + wi + 8}" y="{y + 22}">{e(figure)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -303,20 +307,21 @@ def _region_table(registry: Registry, counts: Counts) -> str:
             f'<td class="n">{totals[0] + totals[1]}</td></tr></tfoot></table>')
 
 
-def _marks_cell(member: Member) -> str:
+def _marks(member: Member) -> str:
+    """The page's marks, spelt out: ``* founding member``, ``** inactive``."""
     words = []
     if member.founding:
-        words.append('<abbr title="founding member">*</abbr> founding')
+        words.append("* founding member")
     if member.status == "inactive":
-        words.append('<abbr title="currently inactive">**</abbr> inactive')
-    return "<br>".join(words)
+        words.append("** currently inactive")
+    return f'<span class="marks">{", ".join(words)}</span>' if words else ""
 
 
 def directory(registry: Registry) -> str:
     total = len(registry.members)
     groups = []
     for index, (region, items) in enumerate(page.grouped(registry)):
-        rows = [f'<tr><th scope="rowgroup" colspan="4" id="region-{index}">{e(region)}'
+        rows = [f'<tr><th scope="rowgroup" colspan="3" id="region-{index}">{e(region)}'
                 f' <span class="en" style="display:inline">({len(items)})</span></th></tr>']
         for member_id, member in items:
             en = (f'<span class="en">{e(member.name_en)}</span>'
@@ -325,9 +330,8 @@ def directory(registry: Registry) -> str:
                 f'<tr class="member" id="m-{member_id}" '
                 f'data-search="{e(search_key(member_id, member))}">'
                 f'<th scope="row">{e(member.abbreviation)}</th>'
-                f'<td>{e(member.name)}{en}</td>'
-                f'<td>{e(page.page_country_name(member.country))}</td>'
-                f'<td class="marks">{_marks_cell(member)}</td></tr>')
+                f'<td class="name">{e(member.name)}{en}{_marks(member)}</td>'
+                f'<td>{e(page.page_country_name(member.country))}</td></tr>')
         groups.append(f'<tbody>{"".join(rows)}</tbody>')
     return (
         '<div class="filter" id="filter-box" hidden>'
@@ -338,9 +342,10 @@ def directory(registry: Registry) -> str:
         'matter.</p>'
         f'<p id="filter-status" role="status">{total} of {total} members shown</p></div>'
         f'<table id="members"><caption>All {_plural(total, "member", "members")}, by '
-        'region</caption><thead><tr><th scope="col">Abbreviation</th>'
-        '<th scope="col">Name</th><th scope="col" class="col-country">Country</th>'
-        '<th scope="col">Marks</th></tr></thead>'
+        'region</caption><colgroup><col class="col-abbreviation"><col class="col-name">'
+        '<col class="col-country"></colgroup><thead><tr><th scope="col">Abbreviation</th>'
+        '<th scope="col">Name</th><th scope="col">Country</th>'
+        '</tr></thead>'
         f'{"".join(groups)}</table>'
     )
 
