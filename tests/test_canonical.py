@@ -15,7 +15,7 @@ from icor_cli.canonical import dumps
 from icor_cli.checks import _SEP, _maybe_unclean, text_problems
 from icor_cli.models import Registry
 from icor_cli.store import dump
-from tests.conftest import SHIPPED
+from conftest import SHIPPED
 
 _scalar = st.one_of(
     st.text(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),

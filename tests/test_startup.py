@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from tests.conftest import SHIPPED
+from conftest import FIXTURE
 
 HEAVY = {"rich", "anyascii", "pycountry", "tomli_w", "importlib.metadata"}
 
 
 def imported(*args: str, **env: str) -> set[str]:
     """The modules an ``icor`` process imports, from ``python -X importtime``."""
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED), **env}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE), **env}
     environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
     environment.update(env)
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli", *args],
@@ -50,7 +50,7 @@ def test_help_does_not_load_the_models() -> None:
 
 
 def test_a_bad_country_loads_the_country_database_for_suggestions() -> None:
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli",
                            "list", "--country", "Germny"],
                           capture_output=True, text=True, env=environment, check=False)
@@ -88,7 +88,7 @@ def test_the_invoked_command_is_found_past_global_options(args: list[str],
 
 
 def test_one_command_built_per_run_still_suggests_and_completes() -> None:
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
     wrong = subprocess.run([sys.executable, "-m", "icor_cli", "lst"], capture_output=True,
                            text=True, env=environment, check=False)
     assert wrong.returncode == 2

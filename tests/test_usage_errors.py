@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result
+from conftest import Result
 
 Run = Callable[..., Result]
 
