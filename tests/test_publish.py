@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, ROOT, SHIPPED, Result, _icor_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,6 @@ from icor_cli.publish import page as pagemod
 from icor_cli.publish.audit import audit_text, shown
 from icor_cli.publish.html import page_html, world
 from icor_cli.store import find_registry, load
-from tests.conftest import ROOT, SHIPPED, Result, _icor_command
 
 Run = Callable[..., Result]
 
@@ -36,8 +36,10 @@ SOURCE_PAGE = ROOT / "tests" / "data" / "icor-about-page.txt"
 SOURCE_TEXT = SOURCE_PAGE.read_text(encoding="utf-8")
 
 
-def shipped() -> Registry:
-    return load(find_registry(str(SHIPPED))).registry
+def frozen() -> Registry:
+    """The frozen copy of the registry (tests/data/registry.toml), which matches the
+    source page of the same date."""
+    return load(find_registry(str(FIXTURE))).registry
 
 
 def _squash(line: str) -> str:
@@ -79,7 +81,7 @@ def test_render_page_groups_members_by_region_in_registry_order(invoke: Run,
                                                                 registry_file: Path) -> None:
     out = invoke("render", "page").stdout
     groups = out.split("\n\n")[2:-1]  # sentence, figures, then one block per region
-    registry = shipped()
+    registry = frozen()
     assert len(groups) == len(registry.regions)
     by_abbreviation = {m.abbreviation: m for m in registry.members.values()}
     for region, block in zip(registry.regions, groups, strict=True):
@@ -90,7 +92,7 @@ def test_render_page_groups_members_by_region_in_registry_order(invoke: Run,
 
 
 def test_render_page_is_deterministic_and_mirrors_the_registry(tmp_path: Path) -> None:
-    registry = shipped()
+    registry = frozen()
     assert pagemod.page_text(registry) == pagemod.page_text(registry)
     reordered = Registry.from_data(
         {**registry.to_data(),
@@ -202,7 +204,7 @@ def test_render_writes_a_write_failure_as_exit_3_leaving_the_file(
 
 
 def test_control_characters_in_a_name_cannot_break_a_line() -> None:
-    data = shipped().to_data()
+    data = frozen().to_data()
     data["members"]["cpk"]["name"] = "Communist\nParty\r* = fake legend"
     registry = Registry.from_data(data)
     lines = pagemod.page_text(registry).splitlines()
@@ -228,7 +230,7 @@ def test_render_markdown(invoke: Run, registry_file: Path) -> None:
 
 
 def test_markdown_escapes_syntax_in_data() -> None:
-    data = shipped().to_data()
+    data = frozen().to_data()
     data["members"]["cpk"]["name"] = "<b>Bold</b> _x_ `y` [z](http://e) | a"
     out = pagemod.page_markdown(Registry.from_data(data))
     assert ("\\<b\\>Bold\\</b\\> \\_x\\_ \\`y\\` \\[z\\](http://e) \\| a") in out
@@ -237,15 +239,26 @@ def test_markdown_escapes_syntax_in_data() -> None:
 
 # --- audit: the round trips -----------------------------------------------------------
 
-def test_rendered_page_audits_clean_through_a_pipe(registry_file: Path) -> None:
-    """``icor render page | icor audit -``, as a shell runs it."""
+def test_shipped_registry_rendered_page_audits_clean_through_a_pipe() -> None:
+    """``icor render page | icor audit -`` on the shipped registry, as a shell runs it."""
     command = " ".join(_icor_command())
+    members = len(load(find_registry(str(SHIPPED))).registry.members)
     done = subprocess.run(f"{command} render page | {command} audit -", shell=True,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "ICOR_REGISTRY": str(SHIPPED)})
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert done.stdout == ("<stdin>: 59 lines in the member list, 59 members in the "
-                           "registry: no differences\n")
+    assert done.stdout == (f"<stdin>: {members} lines in the member list, {members} members "
+                           "in the registry: no differences\n")
+
+
+def test_frozen_registry_rendered_page_audits_clean(invoke: Run, registry_file: Path) -> None:
+    page = invoke("render", "page").stdout
+    result = invoke("audit", "-", input=page)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == ("<stdin>: 59 lines in the member list, 59 members in the "
+                             "registry: no differences\n")
 
 
 def test_source_page_gives_exactly_the_two_recorded_corrections(invoke: Run,
@@ -339,7 +352,7 @@ def test_modified_source_page_gives_exactly_its_four_differences(
 
 def test_audit_survives_spacing_and_line_order(invoke: Run, registry_file: Path,
                                                tmp_path: Path) -> None:
-    lines = pagemod.page_text(shipped()).split("\n")
+    lines = pagemod.page_text(frozen()).split("\n")
     head, members, tail = lines[:8], lines[8:-3], lines[-3:]
     members = [m for m in members if m]
     members.reverse()
@@ -374,7 +387,7 @@ def test_audit_reads_html(invoke: Run, registry_file: Path, tmp_path: Path) -> N
 def test_audit_reports_unknown_duplicate_and_changed_members(invoke: Run,
                                                              registry_file: Path,
                                                              tmp_path: Path) -> None:
-    text = pagemod.page_text(shipped())
+    text = pagemod.page_text(frozen())
     text = text.replace("CPK  Communist Party of Kenya\n",
                         "CPK  Communist Party of Kenya\nCPK  Communist Party of Kenya\n"
                         "NEW  New Party of Somewhere, France\n")
@@ -403,19 +416,19 @@ def test_audit_reports_unknown_duplicate_and_changed_members(invoke: Run,
 
 
 def test_audit_without_a_counts_sentence(registry_file: Path) -> None:
-    lines = pagemod.page_text(shipped()).splitlines()[8:]
-    result = audit_text(shipped(), "\n".join(lines), "list.txt")
+    lines = pagemod.page_text(frozen()).splitlines()[8:]
+    result = audit_text(frozen(), "\n".join(lines), "list.txt")
     assert [(f.check, f.message) for f in result.findings] == [
         ("figure", "the page has no counts sentence (\"... consists of N active and N "
                    "inactive ...\"), so its figures cannot be checked")]
 
 
 def test_audit_reports_every_wrong_figure_of_the_sentence() -> None:
-    text = pagemod.page_text(shipped()).replace(
+    text = pagemod.page_text(frozen()).replace(
         "57 active and 2 inactive, therefore 59 Member in total, present in 45 countries",
         "56 active and 3 inactive, therefore 60 Members in total, present in 44 countries")
     text = text.replace("Asia        9\n", "")
-    found = [f.message for f in audit_text(shipped(), text, "p").findings]
+    found = [f.message for f in audit_text(frozen(), text, "p").findings]
     assert found == [
         "the page states no figure for active members in Asia (the registry has 9)",
         "the page states 56 active members but the registry has 57",
@@ -427,7 +440,7 @@ def test_audit_reports_every_wrong_figure_of_the_sentence() -> None:
 
 def test_messages_escape_what_could_start_a_line() -> None:
     assert shown("a\n::error::x\u00a0\u202e") == "'a\\u000a::error::x\\u00a0\\u202e'"
-    data = shipped().to_data()
+    data = frozen().to_data()
     data["members"]["cpk"]["notes"] = "Name corrected:\n::error file=x::boom"
     data["members"]["cpk"]["name"] = "Communist Party of Kenya"
     registry = Registry.from_data(data)
@@ -481,7 +494,7 @@ def test_audit_of_a_url_that_never_answers_times_out(icor: Run, registry_file: P
 def web_server(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "site").mkdir()
     shutil.copyfile(SOURCE_PAGE, tmp_path / "site" / "about.txt")
-    html = "".join(f"<p>{line}</p>\n" for line in pagemod.page_text(shipped()).splitlines())
+    html = "".join(f"<p>{line}</p>\n" for line in pagemod.page_text(frozen()).splitlines())
     (tmp_path / "site" / "members").write_text(f"<html><body>{html}</body></html>",
                                               encoding="utf-8")
 
@@ -630,7 +643,7 @@ def test_render_html_is_self_contained(invoke: Run, registry_file: Path) -> None
 
 
 def test_html_escapes_data() -> None:
-    data = shipped().to_data()
+    data = frozen().to_data()
     data["members"]["cpk"]["name"] = '<script>alert("x")</script> & "quoted"'
     data["members"]["cpk"]["abbreviation"] = "C<P>K"
     out = page_html(Registry.from_data(data))
@@ -642,7 +655,7 @@ def test_html_escapes_data() -> None:
 def test_html_search_keys_fold_case_accents_and_script() -> None:
     from icor_cli.publish.html import search_key
 
-    registry = shipped()
+    registry = frozen()
     assert " deutschlands " in search_key("mlpd", registry.members["mlpd"])
     key = search_key("bkp", registry.members["bkp"])
     assert "бкп" in key and "bkp" in key
@@ -650,7 +663,7 @@ def test_html_search_keys_fold_case_accents_and_script() -> None:
 
 
 def test_render_html_of_an_empty_region_and_an_unmapped_country() -> None:
-    data = shipped().to_data()
+    data = frozen().to_data()
     data["regions"].append("Antarctica")
     data["members"]["cpk"]["country"] = "AQ"  # no outline in the map data
     out = page_html(Registry.from_data(data))
@@ -667,7 +680,7 @@ def test_map_data_records_its_source_and_is_keyed_by_iso_code() -> None:
     assert "Natural Earth" in data["source"]
     assert data["generator"] == "tools/gen_worldmap.py"
     assert set(data["countries"]) <= set(ALPHA_2)
-    codes = {m.country for m in shipped().members.values()}
+    codes = {m.country for m in frozen().members.values()}
     assert codes <= {c for c, shape in data["countries"].items() if shape["d"]}
     width = data["width"]
     for code in ("LU", "CY"):

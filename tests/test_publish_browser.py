@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURE
 
 from icor_cli.publish.html import page_html
 from icor_cli.store import find_registry, load
-from tests.conftest import SHIPPED
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -31,12 +31,12 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Chromium with the shipped registry's page loaded."""
+    """Chromium with the page of the registry as shipped (its frozen copy) loaded."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
     page = tmp_path_factory.mktemp("html") / "members.html"
-    page.write_text(page_html(load(find_registry(str(SHIPPED))).registry), encoding="utf-8")
+    page.write_text(page_html(load(find_registry(str(FIXTURE))).registry), encoding="utf-8")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
@@ -47,7 +47,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     try:
         driver.get(page.as_uri())
-        driver.page_url = page.as_uri()  # type: ignore[attr-defined]
+        driver.page_url = page.as_uri()
         yield driver
     finally:
         driver.quit()

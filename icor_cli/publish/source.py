@@ -102,45 +102,15 @@ def _fetch(url: str, seconds: float) -> Page:
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` all at once: a temporary file in the same directory,
-    then ``os.replace``; on failure the old file is untouched and nothing is left."""
-    import tempfile
-    from contextlib import suppress
+    """Write ``text`` to ``path`` all at once (``save.write_atomic``: a temporary file in
+    the same directory, then ``os.replace``); on failure the old file is untouched and
+    nothing is left behind (exit 3)."""
+    from icor_cli.save import describe, write_atomic
 
-    from icor_cli.save import describe, fsync_directory
-
-    directory = path.parent
+    if path.is_dir():
+        raise RegistryIOError(f"{path}: is a directory")
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        raise RegistryIOError(f"{path}: cannot write: {describe(error)}") from None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".icor-tmp",
-                                    dir=directory)
-    except OSError as error:
-        raise RegistryIOError(f"{path}: cannot write: {describe(error)}") from None
-    temporary = Path(name)
-    try:
-        try:
-            os.fchmod(fd, mode)
-            view = memoryview(text.encode("utf-8"))
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        temporary.replace(path)
-    except OSError as error:
-        with suppress(OSError):
-            temporary.unlink()
         raise RegistryIOError(f"{path}: cannot write: {describe(error)}; nothing "
                               "written") from None
-    except BaseException:
-        with suppress(OSError):
-            temporary.unlink()
-        raise
-    fsync_directory(directory)
