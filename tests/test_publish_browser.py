@@ -3,12 +3,14 @@
 One page load, shared by the module: no console errors, no network request, the filter
 narrows the directory, the map shades one shape per member country, and at 360 px the
 page does not scroll sideways. Skipped, with the reason, where Chromium or its driver is
-not installed (``.ci/run`` installs Debian's ``chromium`` and ``chromium-driver``).
+not installed (``.ci/run`` installs Debian's ``chromium`` and ``chromium-driver``);
+``ICOR_REQUIRE_BROWSER=1`` makes that an error instead, for a CI job that must run them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +22,14 @@ from conftest import FIXTURE
 from icor_cli.publish.html import page_html
 from icor_cli.store import find_registry, load
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (shutil.which("chromium") or shutil.which("chromium-browser")
+            or shutil.which("google-chrome"))
 DRIVER = shutil.which("chromedriver")
+MISSING = "headless Chromium is not installed (apt-get install chromium chromium-driver)"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="headless Chromium is not installed (apt-get install chromium chromium-driver)",
-)
+if (CHROMIUM is None or DRIVER is None) and os.environ.get("ICOR_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"ICOR_REQUIRE_BROWSER=1 but {MISSING}")
+pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason=MISSING)
 
 
 @pytest.fixture(scope="module")
