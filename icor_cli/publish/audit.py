@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -268,7 +268,7 @@ class _Auditor:
                 break
         return found
 
-    def match_line(self, line: Line, taken: set[str]) -> _Matched | None:
+    def match_line(self, line: Line, taken: Container[str]) -> _Matched | None:
         candidates = self._candidates(line)
         if not candidates:
             return None
@@ -422,7 +422,7 @@ class _Auditor:
         matched: dict[str, _Matched] = {}
         unmatched: list[Line] = []
         for line in body:
-            found = self.match_line(line, set(matched))
+            found = self.match_line(line, matched)
             if found is None:
                 unmatched.append(line)
             elif found.member_id in matched:
@@ -432,9 +432,9 @@ class _Auditor:
                          1, found.member_id)
             else:
                 matched[found.member_id] = found
+        rest = [m for m in self.registry.members if m not in matched] if unmatched else []
         for line in unmatched:
-            rest = [m for m in self.registry.members if m not in matched]
-            found = self.match_by_name(line, rest)
+            found = self.match_by_name(line, (m for m in rest if m not in matched))
             if found is None:
                 self.add("member", f"on the page but not in the registry: "
                          f"{shown(line.text.strip())}", line, 1)

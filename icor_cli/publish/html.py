@@ -15,6 +15,7 @@ Without JavaScript the filter box stays hidden and the full list is there.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache
 from html import escape
@@ -143,25 +144,30 @@ def e(text: str) -> str:
     return escape(page.flat(text), quote=True)
 
 
+_MARKS = re.compile("[\u0300-\u036f]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _js_fold(text: str) -> str:
     """What the page's script does to a query: accents off, lower case, words."""
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(c for c in decomposed if not ("\u0300" <= c <= "\u036f")).lower()
-    kept = kept.replace("ı", "i")
-    return " ".join("".join(c if c.isalnum() else " " for c in kept).split())
+    kept = _MARKS.sub("", unicodedata.normalize("NFD", text)).lower().replace("ı", "i")
+    return _NOT_WORD.sub(" ", kept).strip()
+
+
+@cache
+def _country_words(code: str) -> str:
+    from icor_cli.countries import country_name
+
+    text = f"{code} | {country_name(code)} | {page.page_country_name(code)}"
+    return f"{_js_fold(text)} {page._fold(text)}"
 
 
 def search_key(member_id: str, member: Member) -> str:
     """What the filter looks in: abbreviation, names, id, country code and English name,
     both as written (folded like the script folds the query) and transliterated to
     Latin (so ``bkp`` finds ``БКП``)."""
-    from icor_cli.countries import country_name
-
-    fields = [member.abbreviation, member.name, member.name_en or "", member_id,
-              member.country, country_name(member.country),
-              page.page_country_name(member.country)]
-    text = " | ".join(fields)
-    return f" {_js_fold(text)} {page._fold(text)} "
+    text = " | ".join((member.abbreviation, member.name, member.name_en or "", member_id))
+    return f" {_js_fold(text)} {page._fold(text)} {_country_words(member.country)} "
 
 
 def _bin(count: int) -> int:

@@ -76,6 +76,7 @@ def _fold(text: str) -> str:
     return fold_words(text)
 
 
+@cache
 def page_country_name(code: str) -> str:
     """The country as the page names it (``Czech Republic``, ``USA``)."""
     from icor_cli.countries import country_name
@@ -141,11 +142,16 @@ def member_line(member: Member) -> str:
     return f"{line}{SEPARATOR}{mark}" if mark else line
 
 
+@cache
+def _country_key(code: str) -> str:
+    return _fold(page_country_name(code))
+
+
 def _sort_key(item: tuple[str, Member]) -> tuple[str, str, str]:
     from icor_cli.fold import fold_key
 
     member_id, member = item
-    return (_fold(page_country_name(member.country)), fold_key(member.abbreviation), member_id)
+    return (_country_key(member.country), fold_key(member.abbreviation), member_id)
 
 
 def grouped(registry: Registry) -> list[tuple[str, list[tuple[str, Member]]]]:
@@ -209,7 +215,7 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def flat(text: str) -> str:
     """One line: line breaks and other control characters become spaces (the page is
     line-oriented; ``icor validate`` reports such characters in the registry)."""
-    return _BREAKS.sub(" ", text)
+    return text if text.isprintable() else _BREAKS.sub(" ", text)
 
 
 def page_lines(registry: Registry) -> list[str]:
