@@ -632,7 +632,7 @@ def test_render_html_is_self_contained(invoke: Run, registry_file: Path) -> None
     assert "url(" not in out and "@import" not in out
     assert out.count('class="member m') == 45
     assert out.count('<tr class="member"') == 59
-    assert out.count('<tbody>') - 2 == 5  # one per region (+ region, country tables)
+    assert out.count("<tbody>") - 1 == 5  # one per region, and the countries table
     assert "ICOR currently consists of 57 active and 2 inactive" in out
     for code in ("LU", "CY"):
         assert f'data-country="{code}"' in out
@@ -640,6 +640,33 @@ def test_render_html_is_self_contained(invoke: Run, registry_file: Path) -> None
     assert "<h1>" in out and out.count("<h2") == 3
     assert 'role="img"' in out and "<desc id=\"map-desc\">45 countries with members:" in out
     assert '<div class="filter" id="filter-box" hidden>' in out
+
+
+def test_rendered_html_audits_clean(invoke: Run, registry_file: Path) -> None:
+    """``icor render html | icor audit -``: the page marks its figures and its member list
+    (``data-icor``), so the audit reads the table rows as member lines."""
+    result = invoke("audit", "-", input=invoke("render", "html").stdout)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("<stdin>: 59 lines in the member list, 59 members in the "
+                             "registry: no differences\n")
+
+
+def test_edited_html_page_gives_its_differences(invoke: Run, registry_file: Path) -> None:
+    html = invoke("render", "html").stdout
+    html = html.replace('<td class="n">26</td>', '<td class="n">25</td>', 1)
+    html = html.replace("Kommounistikì Orgànosi Ellàdas", "Kommounistikì Orgànosi Elàdas")
+    html = re.sub(r'\n<tr class="member" id="m-rcp".*?</tr>', "", html)
+    result = invoke("audit", "-", "-f", "json", input=html)
+    assert result.exit_code == 1
+    found = [(f["check"], f["member"], f["column"]) for f in json.loads(result.stdout)]
+    assert found == [("figure", None, None), ("field", "koe", None), ("member", "rcp", None)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.deferred(lambda: registries()))
+def test_any_registry_renders_to_html_that_audits_clean(registry: Registry) -> None:
+    result = audit_text(registry, page_html(registry), "page.html")
+    assert result.findings == []
 
 
 def test_html_escapes_data() -> None:

@@ -36,7 +36,8 @@ from icor_cli.publish import page
 _SPACE = re.compile(r"\s+")
 _MARKS = re.compile(r"(?:\s+\*+)+\s*$")
 _LEGEND = re.compile(r"^\s*\*+\s*=")
-_REGION_LINE = re.compile(r"^\s*(\S.*?)\s+(\d+)\s*$")
+# A region and its active members; further figures (a table's inactive, total) may follow.
+_REGION_LINE = re.compile(r"^\s*(\S.*?)\s+(\d+)(?:\s+\d+)*\s*$")
 _SENTENCE = re.compile(r"\bconsists?\s+of\b", re.IGNORECASE)
 _FIGURES = {
     "active": re.compile(r"(\d+)\s+active\b", re.IGNORECASE),
@@ -80,6 +81,9 @@ def _squash(text: str) -> str:
 class Line:
     number: int
     text: str
+    # In HTML, the part of the page an element marked ``data-icor`` says the line is in:
+    # "figures" (region figures), "members" (the member list) or "skip".
+    zone: str | None = None
 
 
 @dataclass
@@ -115,6 +119,7 @@ _BLOCKS = frozenset({
     "tfoot", "tr", "ul",
 })
 _CELLS = frozenset({"td", "th"})
+_CELL = "\u2063"  # stands for the border between two cells until whitespace is collapsed
 _SKIPPED = frozenset({"script", "style", "head", "template", "svg", "noscript", "title"})
 
 
@@ -128,20 +133,27 @@ class _TextExtractor(HTMLParser):
         self._parts: list[str] = []
         self._start = 1
         self._skip = 0
+        self._zones: list[tuple[str, str]] = []  # (tag, zone) of open data-icor elements
+        self._zone: str | None = None
 
     def _flush(self) -> None:
-        text = re.sub(r"[ \t\n\r\f]+", " ", "".join(self._parts)).strip(" ")
+        text = re.sub(r"[ \t\n\r\f]+", " ", "".join(self._parts))
+        text = re.sub(f" ?{_CELL} ?", "  ", text.strip(" " + _CELL)).strip(" ")
         if text:
-            self.lines.append(Line(self._start, text))
+            self.lines.append(Line(self._start, text, self._zone))
         self._parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        zone = dict(attrs).get("data-icor")
+        if zone:
+            self._flush()
+            self._zones.append((tag, zone))
         if tag in _SKIPPED:
             self._skip += 1
         elif tag in _BLOCKS:
             self._flush()
         elif tag in _CELLS and self._parts:
-            self._parts.append("  ")
+            self._parts.append(_CELL)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
@@ -152,12 +164,16 @@ class _TextExtractor(HTMLParser):
             self._skip = max(self._skip - 1, 0)
         elif tag in _BLOCKS:
             self._flush()
+        if self._zones and self._zones[-1][0] == tag:
+            self._flush()
+            self._zones.pop()
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
         if not self._parts or not "".join(self._parts).strip():
             self._start = self.getpos()[0]
+            self._zone = self._zones[-1][1] if self._zones else None
         self._parts.append(data)
 
     def close(self) -> None:
@@ -184,9 +200,10 @@ def text_to_lines(text: str) -> list[Line]:
 # --- matching --------------------------------------------------------------------------
 
 class _Auditor:
-    def __init__(self, registry: Registry, display: str) -> None:
+    def __init__(self, registry: Registry, display: str, columns: bool = True) -> None:
         self.registry = registry
         self.display = display
+        self.columns = columns  # False for HTML: its text is not where the source has it
         self.findings: list[Finding] = []
         self.by_abbreviation: dict[str, list[str]] = {}
         for member_id, member in registry.members.items():
@@ -197,7 +214,7 @@ class _Auditor:
             member: str | None = None, severity: str = "error") -> None:
         self.findings.append(Finding(check, severity, self.display, message,
                                      line.number if line else None,
-                                     column if line else None, member))
+                                     column if line and self.columns else None, member))
 
     # figures -----------------------------------------------------------------------
 
@@ -226,8 +243,11 @@ class _Auditor:
                              line, found.start(1) + 1)
         regions = {_squash(r).casefold(): r for r in self.registry.regions}
         seen: set[str] = set()
-        for index in range(end, len(lines)):
+        marked = any(line.zone == "figures" for line in lines)
+        for index in range(0 if marked else end, len(lines)):
             line = lines[index]
+            if marked and line.zone != "figures":
+                continue
             found = _REGION_LINE.match(line.text)
             region = regions.get(_squash(found.group(1)).casefold()) if found else None
             if found is None or region is None:
@@ -349,7 +369,7 @@ class _Auditor:
 
     def _strip_country(self, text: str, member_id: str, member: Member, line: Line,
                        column: int) -> str:
-        found = re.search(r",\s+([^,()]+)$", text)
+        found = re.search(r"(?:,\s+|\s{2,})([^,()]+)$", text)
         if found is None:
             return text
         from icor_cli.countries import country_code
@@ -414,11 +434,16 @@ class _Auditor:
     # the whole page ------------------------------------------------------------------
 
     def run(self, lines: list[Line]) -> AuditResult:
-        lines = [Line(line.number, unicodedata.normalize("NFC", line.text)) for line in lines]
+        lines = [Line(line.number, unicodedata.normalize("NFC", line.text), line.zone)
+                 for line in lines]
         start = self.figures(lines)
-        end = next((i for i in range(start, len(lines)) if _LEGEND.match(lines[i].text)),
-                   len(lines))
-        body = [line for line in lines[start:end] if line.text.strip()]
+        if any(line.zone == "members" for line in lines):
+            # An HTML page that marks its member list (``icor render html`` does).
+            body = [line for line in lines if line.zone == "members" and line.text.strip()]
+        else:
+            end = next((i for i in range(start, len(lines)) if _LEGEND.match(lines[i].text)),
+                       len(lines))
+            body = [line for line in lines[start:end] if line.text.strip()]
         matched: dict[str, _Matched] = {}
         unmatched: list[Line] = []
         for line in body:
@@ -511,8 +536,9 @@ def _transliteration_in_notes(name_part: str, member: Member) -> bool:
     return f'"{split[1]}"' in member.notes or f"“{split[1]}”" in member.notes
 
 
-def audit_lines(registry: Registry, lines: list[Line], display: str) -> AuditResult:
-    return _Auditor(registry, display).run(lines)
+def audit_lines(registry: Registry, lines: list[Line], display: str,
+                columns: bool = True) -> AuditResult:
+    return _Auditor(registry, display, columns).run(lines)
 
 
 def audit_text(registry: Registry, text: str, display: str, html: bool | None = None
@@ -520,5 +546,6 @@ def audit_text(registry: Registry, text: str, display: str, html: bool | None = 
     """Audit a page given as text or HTML (``html=None``: guess from the content)."""
     if html is None:
         html = looks_like_html(text)
-    lines = html_to_lines(text) if html else text_to_lines(text)
-    return audit_lines(registry, lines, display)
+    if html:
+        return audit_lines(registry, html_to_lines(text), display, columns=False)
+    return audit_lines(registry, text_to_lines(text), display)

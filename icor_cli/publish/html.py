@@ -63,8 +63,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 thead th{border-bottom:2px solid var(--ink)}
 tbody th[scope=rowgroup]{background:#f3f3f3;font-size:1.05rem}
 .en{display:block;color:var(--muted);font-size:.92rem}
-.col-abbreviation{width:25%}.col-country{width:25%}
-.marks{display:block;font-size:.88rem;color:var(--accent)}
+.col-abbreviation{width:24%}.col-country{width:22%}.col-marks{width:3.2rem}
+td.marks{white-space:nowrap;color:var(--accent);font-weight:600}
+abbr[title]{text-decoration:none;cursor:help}
 svg.chart{max-width:40rem}
 .filter{margin:.5rem 0}
 .filter label{display:block;font-weight:600}
@@ -89,8 +90,9 @@ dl.key{margin:.3rem 0}dl.key dt{display:inline;font-weight:600}
 dl.key dd{display:inline;margin:0 1rem 0 .3rem}
 @media (max-width:40rem){
 th,td{padding:.25rem .2rem;font-size:.95rem}
-#members{table-layout:fixed}
-#members thead th{font-size:.85rem}
+#members{table-layout:fixed;font-size:.9rem}
+#members thead th{font-size:.8rem}
+.col-abbreviation{width:26%}.col-marks{width:2.4rem}
 }
 """
 
@@ -308,36 +310,41 @@ def _region_table(registry: Registry, counts: Counts) -> str:
     return ('<table><caption>Members per region</caption><thead><tr>'
             '<th scope="col">Region</th><th scope="col" class="n">Active</th>'
             '<th scope="col" class="n">Inactive</th><th scope="col" class="n">Total</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr><th scope="row">Total</th>'
+            f'</tr></thead><tbody data-icor="figures">{"".join(rows)}</tbody><tfoot><tr><th scope="row">Total</th>'
             f'<td class="n">{totals[0]}</td><td class="n">{totals[1]}</td>'
             f'<td class="n">{totals[0] + totals[1]}</td></tr></tfoot></table>')
 
 
 def _marks(member: Member) -> str:
-    """The page's marks, spelt out: ``* founding member``, ``** inactive``."""
-    words = []
+    """The page's marks, ``*`` founding and ``**`` inactive, explained on hover and by
+    the legend under the table."""
+    marks = []
     if member.founding:
-        words.append("* founding member")
+        marks.append(f'<abbr title="{page.FOUNDING_MARK} founding member">'
+                     f"{page.FOUNDING_MARK}</abbr>")
     if member.status == "inactive":
-        words.append("** currently inactive")
-    return f'<span class="marks">{", ".join(words)}</span>' if words else ""
+        marks.append(f'<abbr title="{page.INACTIVE_MARK} currently inactive">'
+                     f"{page.INACTIVE_MARK}</abbr>")
+    return " ".join(marks)
 
 
 def directory(registry: Registry) -> str:
     total = len(registry.members)
     groups = []
     for index, (region, items) in enumerate(page.grouped(registry)):
-        rows = [f'<tr><th scope="rowgroup" colspan="3" id="region-{index}">{e(region)}'
+        rows = [f'<tr data-icor="skip"><th scope="rowgroup" colspan="4" '
+                f'id="region-{index}">{e(region)}'
                 f' <span class="en" style="display:inline">({len(items)})</span></th></tr>']
         for member_id, member in items:
-            en = (f'<span class="en">{e(member.name_en)}</span>'
+            en = (f'<span class="en"> ({e(member.name_en)})</span>'
                   if member.name_en and member.name_en != member.name else "")
             rows.append(
-                f'<tr class="member" id="m-{member_id}" '
+                f'\n<tr class="member" id="m-{member_id}" '
                 f'data-search="{e(search_key(member_id, member))}">'
                 f'<th scope="row">{e(member.abbreviation)}</th>'
-                f'<td class="name">{e(member.name)}{en}{_marks(member)}</td>'
-                f'<td>{e(page.page_country_name(member.country))}</td></tr>')
+                f'<td class="name">{e(member.name)}{en}</td>'
+                f'<td>{e(page.page_country_name(member.country))}</td>'
+                f'<td class="marks">{_marks(member)}</td></tr>')
         groups.append(f'<tbody>{"".join(rows)}</tbody>')
     return (
         '<div class="filter" id="filter-box" hidden>'
@@ -347,10 +354,14 @@ def directory(registry: Registry) -> str:
         '<p id="filter-hint">By abbreviation, name or country; case and accents do not '
         'matter.</p>'
         f'<p id="filter-status" role="status">{total} of {total} members shown</p></div>'
-        f'<table id="members"><caption>All {_plural(total, "member", "members")}, by '
-        'region</caption><colgroup><col class="col-abbreviation"><col class="col-name">'
-        '<col class="col-country"></colgroup><thead><tr><th scope="col">Abbreviation</th>'
+        f'<table id="members" data-icor="members" aria-describedby="marks-key"><caption '
+        f'data-icor="skip">All {_plural(total, "member", "members")}, by region</caption>'
+        '<colgroup><col class="col-abbreviation"><col class="col-name">'
+        '<col class="col-country"><col class="col-marks"></colgroup>'
+        '<thead data-icor="skip"><tr><th scope="col">Abbreviation</th>'
         '<th scope="col">Name</th><th scope="col">Country</th>'
+        '<th scope="col"><abbr title="* founding member, ** currently inactive">Marks</abbr>'
+        '</th>'
         '</tr></thead>'
         f'{"".join(groups)}</table>'
     )
@@ -394,6 +405,6 @@ def page_html(registry: Registry) -> str:
         '<section aria-labelledby="directory">\n'
         '<h2 id="directory" tabindex="-1">Member directory</h2>\n'
         f"{directory(registry)}\n"
-        f'<dl class="key">{legend_items}</dl>\n</section>\n</main>\n</div>\n'
+        f'<dl class="key" id="marks-key">{legend_items}</dl>\n</section>\n</main>\n</div>\n'
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
