@@ -310,7 +310,8 @@ def _region_table(registry: Registry, counts: Counts) -> str:
     return ('<table><caption>Members per region</caption><thead><tr>'
             '<th scope="col">Region</th><th scope="col" class="n">Active</th>'
             '<th scope="col" class="n">Inactive</th><th scope="col" class="n">Total</th>'
-            f'</tr></thead><tbody data-icor="figures">{"".join(rows)}</tbody><tfoot><tr><th scope="row">Total</th>'
+            f'</tr></thead><tbody data-icor="figures">{"".join(rows)}</tbody>'
+            '<tfoot><tr><th scope="row">Total</th>'
             f'<td class="n">{totals[0]}</td><td class="n">{totals[1]}</td>'
             f'<td class="n">{totals[0] + totals[1]}</td></tr></tfoot></table>')
 
