@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from icor_cli.errors import ConcurrentChange, RegistryIOError, UsageError
+from icor_cli.errors import ConcurrentChange, RegistryIOError, UsageError, os_reason
 from icor_cli.store import RegistrySource
 
 TIMEOUT_ENV = "ICOR_LOCK_TIMEOUT"
@@ -67,13 +67,7 @@ def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
 
 def describe(error: OSError) -> str:
     """A short reason for an ``OSError``, in words a user recognises."""
-    if error.errno == errno.ENOSPC:
-        return "no space left on the device (disk full)"
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if error.errno == errno.EROFS:
-        return "read-only file system"
-    return error.strerror or str(error)
+    return os_reason(error)
 
 
 def _open_regular(source: RegistrySource, real: Path) -> int:
@@ -145,7 +139,7 @@ def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[Non
 def _names(path: Path, fd: int) -> bool:
     """True when ``path`` still names the file open as ``fd``."""
     try:
-        current = os.stat(path)
+        current = path.stat()
     except OSError:
         return False
     opened = os.fstat(fd)
@@ -198,7 +192,7 @@ def write_atomic(path: Path, data: bytes,
     try:
         if before_replace is not None:
             before_replace()
-        os.replace(temporary, path)
+        temporary.replace(path)
     except BaseException:
         with suppress(OSError):
             temporary.unlink()

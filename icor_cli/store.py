@@ -209,9 +209,13 @@ def _schema_message(error: Any) -> str:
 
 def schema_findings(error: ValidationError, text: str, display: str) -> list[Finding]:
     """One finding per Pydantic error, located at the offending key or table."""
-    from icor_cli.tomlpos import key_positions, locate
+    from icor_cli.errors import interrupted
+    from icor_cli.tomlpos import Locator
 
-    positions = key_positions(text)
+    if interrupted.is_set():
+        # Ctrl-C while pydantic-core validated: what it reports is not the file's fault.
+        raise KeyboardInterrupt
+    locator = Locator(text)
     findings = []
     for item in error.errors(include_url=False):
         loc = [part for part in item["loc"] if part != "[key]"]
@@ -219,7 +223,7 @@ def schema_findings(error: ValidationError, text: str, display: str) -> list[Fin
         if item["type"] == "missing":
             # A missing key has no line of its own: point at its table.
             loc = loc[:-1]
-        line, column = locate(positions, [str(part) for part in loc])
+        line, column = locator.find([str(part) for part in loc])
         findings.append(
             Finding("schema", "error", display, _schema_message(item), line, column, member)
         )

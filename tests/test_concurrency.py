@@ -96,7 +96,7 @@ def fsync(fd):
         time.sleep(60)
     real_fsync(fd)
 os.fsync = fsync
-from icor_cli.cli import main
+from icor_cli.main import main
 sys.argv = ["icor", "add", "-a", "MID", "-n", "Killed mid-write", "-c", "FR"]
 main()
 """

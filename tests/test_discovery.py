@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, SHIPPED, Result
 
 from icor_cli.store import bundled_registry, find_registry
-from conftest import FIXTURE, SHIPPED, Result
 
 Run = Callable[..., Result]
 

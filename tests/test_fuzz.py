@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from conftest import FIXTURE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from icor_cli.cli import app
-from conftest import FIXTURE
 
 RUNNER = CliRunner()
 FUZZ = settings(max_examples=150, deadline=None,

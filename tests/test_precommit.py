@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, FIXTURE
+from conftest import FIXTURE, ROOT
 
 # pip's ways of saying it could not reach an index: skip, do not fail.
 _OFFLINE = (

@@ -10,8 +10,8 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import subprocess
 import stat
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -338,7 +338,7 @@ def test_waits_for_the_lock_then_works_on_the_file_the_other_writer_left(
         replacement = registry_file.with_name("other-writer.tmp")
         replacement.write_bytes(theirs)
         replacement.replace(registry_file)
-    out, err = waiting.communicate(timeout=60)
+    _, err = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, err
     text = registry_file.read_text(encoding="utf-8")
     assert 'name = "Bloque Democratico Popular!"' in text  # their change survived

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, FIXTURE, Result
+from conftest import FIXTURE, ROOT, Result
 
 from icor_cli.countries import ALPHA_2
 from icor_cli.jsonschema import registry_schema, schema_text

@@ -11,10 +11,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import FIXTURE
 
-HEAVY = {"rich", "anyascii", "pycountry", "tomli_w", "importlib.metadata"}
+HEAVY = {"rich", "anyascii", "pycountry", "tomli_w"}
 
 
 def imported(*args: str, **env: str) -> set[str]:
@@ -59,13 +58,6 @@ def test_a_bad_country_loads_the_country_database_for_suggestions() -> None:
                            for line in done.stderr.splitlines() if "import time:" in line}
 
 
-def test_plugins_a_user_enables_are_still_looked_up() -> None:
-    """icor disables Pydantic plugins only by default: an explicit choice is kept, and
-    the real plugin loader (with importlib.metadata) is used."""
-    assert "importlib.metadata" in imported("list", "--format", "json",
-                                            PYDANTIC_DISABLE_PLUGINS="")
-
-
 @pytest.mark.parametrize(("args", "command"), [
     (["list", "--format", "json"], "list"),
     (["-r", "stats", "list"], "list"),  # a registry file named like a command
@@ -101,13 +93,14 @@ def test_one_command_built_per_run_still_suggests_and_completes() -> None:
 
 
 def test_importing_the_package_changes_nothing_in_the_host_process() -> None:
-    """The start-up shortcuts are the console script's; a program that imports icor_cli
-    keeps its own Pydantic plugins."""
-    probe = ("import os, sys, icor_cli.cli, icor_cli.models; "
+    """The start-up settings are the console script's; a program that imports icor_cli
+    keeps its own environment and signal handlers (only icor_cli.main, the console
+    script itself, sets them)."""
+    probe = ("import os, signal, sys, icor_cli.cli, icor_cli.models, icor_cli.store; "
              "print('PYDANTIC_DISABLE_PLUGINS' in os.environ, "
-             "'__file__' in vars(sys.modules['pydantic.plugin._loader']))")
+             "signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
     environment = dict(os.environ)
     environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=environment, check=True)
-    assert done.stdout.split() == ["False", "True"]  # no default set; the real loader
+    assert done.stdout.split() == ["False", "True"]

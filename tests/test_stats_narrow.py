@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 import pytest
-
 from conftest import FIXTURE, Result
 
 Run = Callable[..., Result]
