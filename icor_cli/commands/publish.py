@@ -65,8 +65,10 @@ def _check_stated(registry: Registry, allow: bool) -> None:
             "actual figures; update [stated] (icor stated sync) or pass "
             "--allow-stated-mismatch; nothing written"
         )
+    from icor_cli.escape import visible
+
     sys.stderr.write(f"icor: warning: the page shows the actual figures, not the stated "
-                     f"ones: {listed}\n")
+                     f"ones: {visible(listed)}\n")
     sys.stderr.flush()
 
 

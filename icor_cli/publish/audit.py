@@ -476,7 +476,9 @@ class _Auditor:
 
 
 def _who(member_id: str, member: Member) -> str:
-    return f"{member_id} ({member.abbreviation}, {member.country})".replace("\n", " ")
+    from icor_cli.escape import visible
+
+    return visible(f"{member_id} ({member.abbreviation}, {member.country})")
 
 
 def _strip_marks(rest: str) -> tuple[str, list[str], int]:
