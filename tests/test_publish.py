@@ -454,6 +454,19 @@ def test_messages_escape_what_could_start_a_line() -> None:
 
 # --- audit: where the page comes from -------------------------------------------------
 
+def test_audit_cannot_read_registry_and_page_from_stdin(icor: Run) -> None:
+    result = icor("-r", "-", "audit", "-", input=FIXTURE.read_text(encoding="utf-8"))
+    assert result.exit_code == 2
+    assert result.stderr == ("icor: error: the registry and the page cannot both come from "
+                             "standard input (-r - and PAGE -); give one of them as a file\n")
+
+
+def test_audit_with_the_registry_from_stdin(icor: Run) -> None:
+    result = icor("-r", "-", "audit", str(SOURCE_PAGE), input=FIXTURE.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("no differences, 2 notes\n")
+
+
 def test_audit_missing_file_is_exit_3(invoke: Run, registry_file: Path) -> None:
     result = invoke("audit", "no-such-page.txt")
     assert result.exit_code == 3

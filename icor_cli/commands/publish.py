@@ -179,6 +179,12 @@ def audit(
     from icor_cli.publish.source import read_page
     from icor_cli.render import audit as render
 
+    options = ctx.find_root().obj
+    if page == "-" and getattr(options, "registry", None) == "-":
+        from icor_cli.errors import UsageError
+
+        raise UsageError("the registry and the page cannot both come from standard input "
+                         "(-r - and PAGE -); give one of them as a file")
     registry = _registry(ctx)
     read = read_page(page)
     result = audit_text(registry, read.text, read.display, read.html)
