@@ -15,6 +15,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -210,6 +211,19 @@ def test_control_characters_in_a_name_cannot_break_a_line() -> None:
     lines = pagemod.page_text(registry).splitlines()
     assert any(line.startswith("CPK  Communist Party * = fake legend") for line in lines)
     assert sum(line.startswith("* =") for line in lines) == 1
+
+
+@pytest.mark.parametrize("args", [["render", "page"], ["render", "html"],
+                                  ["audit", str(SOURCE_PAGE)]])
+def test_publishing_loads_no_heavy_module(args: list[str]) -> None:
+    """Neither Rich, pycountry's database nor the TOML writer; transliteration only."""
+    env = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli", *args],
+                          capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert loaded & {"rich", "pycountry", "tomli_w", "urllib.request"} == set()
 
 
 # --- render markdown -------------------------------------------------------------------

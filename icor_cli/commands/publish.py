@@ -62,7 +62,7 @@ def _check_stated(registry: Registry, allow: bool) -> None:
     if not allow:
         raise StatedMismatch(
             f"the stated figures differ from the registry: {listed}. The page would show the "
-            "actual figures; update [stated] (icor stated sync) or pass "
+            "actual figures; update [stated] once the page is published, or pass "
             "--allow-stated-mismatch; nothing written"
         )
     from icor_cli.escape import visible
