@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 
 from icor_cli.errors import Finding
@@ -372,9 +373,7 @@ class _Auditor:
         found = re.search(r"(?:,\s+|\s{2,})([^,()]+)$", text)
         if found is None:
             return text
-        from icor_cli.countries import country_code
-
-        code = country_code(found.group(1))
+        code = _country_named(found.group(1))
         if code is None:
             return text
         if code != member.country:
@@ -473,6 +472,24 @@ class _Auditor:
                          "the page", member=member_id)
         self.findings.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))
         return AuditResult(self.findings, len(body))
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Folded country name → code: every English name and alias, and the names the page
+    uses. Exact: no fuzzy matching, so a name part after a comma is never taken for
+    a country it only resembles."""
+    from icor_cli.countries import NAMES, all_country_names
+
+    index: dict[str, str] = {}
+    for code in NAMES:
+        for name in (page.page_country_name(code), *all_country_names(code)):
+            index.setdefault(page._fold(name), code)
+    return index
+
+
+def _country_named(text: str) -> str | None:
+    return _country_index().get(page._fold(text))
 
 
 def _who(member_id: str, member: Member) -> str:
