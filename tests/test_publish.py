@@ -226,6 +226,25 @@ def test_publishing_loads_no_heavy_module(args: list[str]) -> None:
     assert loaded & {"rich", "pycountry", "tomli_w", "urllib.request"} == set()
 
 
+def test_bare_render_prints_its_help_and_exits_2(icor: Run) -> None:
+    result = icor("render")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Usage: icor render [OPTIONS] COMMAND [ARGS]...")
+    assert "  page  " in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["render", "bogus"], "icor: error: No such command 'bogus'. (see 'icor render --help')\n"),
+    (["render", "page", "--bogus"],
+     "icor: error: No such option: --bogus (see 'icor render page --help')\n"),
+    (["audit"], "icor: error: Missing argument 'PAGE'. (see 'icor audit --help')\n"),
+])
+def test_usage_errors_are_one_line_and_exit_2(icor: Run, args: list[str], message: str) -> None:
+    result = icor(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
 # --- render markdown -------------------------------------------------------------------
 
 def test_render_markdown(invoke: Run, registry_file: Path) -> None:

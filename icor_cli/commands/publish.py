@@ -200,6 +200,12 @@ def audit(
         raise typer.Exit(1)
 
 
+def _render_without_command(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        sys.stderr.write(ctx.get_help() + "\n")
+        raise typer.Exit(2)
+
+
 RENDER_HELP = """Build the organisation's public member page from the registry.
 
 \b
@@ -217,8 +223,12 @@ Examples:
 
 
 def register(app: typer.Typer) -> None:
-    render = typer.Typer(name="render", no_args_is_help=True, rich_markup_mode=None,
+    # Not no_args_is_help: inside a subgroup click raises it where the error boundary
+    # takes it for a bug. Bare `icor render` prints the help on stderr and exits 2, as
+    # bare `icor` does.
+    render = typer.Typer(name="render", invoke_without_command=True, rich_markup_mode=None,
                          help=RENDER_HELP)
+    render.callback()(_render_without_command)
     render.command("page")(render_page)
     render.command("markdown")(render_markdown)
     render.command("html")(render_html)
