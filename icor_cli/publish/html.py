@@ -92,7 +92,9 @@ dl.key dd{display:inline;margin:0 1rem 0 .3rem}
 th,td{padding:.25rem .2rem;font-size:.95rem}
 #members{table-layout:fixed;font-size:.9rem}
 #members thead th{font-size:.8rem}
-.col-abbreviation{width:26%}.col-marks{width:2.4rem}
+.col-abbreviation{width:23%}.col-country{width:28%}.col-marks{width:1.9rem}
+#members th,#members td{padding:.25rem .15rem}
+#members td:nth-child(3){font-size:.8rem}
 }
 """
 
