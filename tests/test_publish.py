@@ -787,3 +787,37 @@ def test_map_generator_cuts_rings_at_the_antimeridian() -> None:
     out = gen.generate(topology, "0")
     assert list(out["countries"]) == ["LU"]
     assert out["countries"]["LU"]["d"].startswith("M0 ")
+
+
+def test_map_generator_writes_the_same_bytes_and_records_its_input(tmp_path: Path) -> None:
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_worldmap",
+                                                  ROOT / "tools" / "gen_worldmap.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [0.01, 0.01], "translate": [-180, -90]},
+        "arcs": [[[100, 9000], [3000, 0], [0, 3000], [-3000, 0], [0, -3000]],
+                 [[35000, 12000], [2, 0], [0, 2], [-2, 0], [0, -2]]],
+        "objects": {"countries": {"geometries": [
+            {"type": "Polygon", "arcs": [[0]], "id": "076", "properties": {"name": "B"}},
+            {"type": "Polygon", "arcs": [[1]], "id": "492", "properties": {"name": "M"}},
+        ]}},
+    }
+    source = tmp_path / "countries.json"
+    source.write_text(json.dumps(topology), encoding="utf-8")
+    outputs = []
+    for name in ("a.json", "b.json"):
+        assert gen.main(["--topojson", str(source), "--version", "9.9.9",
+                         "--out", str(tmp_path / name)]) == 0
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[0])
+    assert data["input_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert data["version"] == "9.9.9"
+    assert data["countries"]["BR"]["d"]
+    assert data["countries"]["MC"]["d"] == ""  # too small to draw: a place for a dot

@@ -16,6 +16,7 @@ The output is deterministic: the same input gives the same bytes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import math
@@ -38,7 +39,7 @@ ANTARCTICA = "010"
 Point = tuple[float, float]
 
 
-def fetch(version: str) -> dict[str, Any]:
+def fetch(version: str) -> bytes:
     """``countries-50m.json`` from the npm package, via ``npm pack`` (the npm registry)."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=tmp,
@@ -47,8 +48,7 @@ def fetch(version: str) -> dict[str, Any]:
         with tarfile.open(tarball) as archive:
             member = archive.extractfile(f"package/{FILE}")
             assert member is not None
-            data: dict[str, Any] = json.load(member)
-            return data
+            return member.read()
 
 
 def natural_earth(lon: float, lat: float) -> Point:
@@ -184,7 +184,7 @@ def area(ring: list[tuple[int, int]]) -> float:
                    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
 
 
-def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
+def generate(topology: dict[str, Any], version: str, digest: str = "") -> dict[str, Any]:
     import pycountry
 
     geometries = [g for g in topology["objects"]["countries"]["geometries"]
@@ -272,6 +272,7 @@ def generate(topology: dict[str, Any], version: str) -> dict[str, Any]:
                   f"{PACKAGE} {version} ({FILE})",
         "package": PACKAGE,
         "version": version,
+        "input_sha256": digest,
         "generator": "tools/gen_worldmap.py",
         "projection": "Natural Earth I, Antarctica left out",
         "tolerance": TOLERANCE,
@@ -288,11 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=VERSION, help="world-atlas version")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    if args.topojson:
-        topology = json.loads(args.topojson.read_text(encoding="utf-8"))
-    else:
-        topology = fetch(args.version)
-    data = generate(topology, args.version)
+    raw = args.topojson.read_bytes() if args.topojson else fetch(args.version)
+    data = generate(json.loads(raw), args.version, hashlib.sha256(raw).hexdigest())
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(f"{args.out}: {len(data['countries'])} countries, {len(text) // 1024} KiB",
