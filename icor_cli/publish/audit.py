@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -210,6 +210,8 @@ class _Auditor:
         for member_id, member in registry.members.items():
             self.by_abbreviation.setdefault(_squash(member.abbreviation), []).append(member_id)
         self.longest = max((len(k) for k in self.by_abbreviation), default=0)
+        self._name_index: dict[str, list[str]] | None = None
+        self._name_words = 0
 
     def add(self, check: str, message: str, line: Line | None = None, column: int | None = None,
             member: str | None = None, severity: str = "error") -> None:
@@ -308,16 +310,34 @@ class _Auditor:
         member_id, end, rest, rest_start = max(candidates, key=score)
         return _Matched(member_id, line, line.text[lead:end], lead + 1, rest, rest_start + 1)
 
-    def match_by_name(self, line: Line, members: Iterable[str]) -> _Matched | None:
-        """A line no abbreviation starts: the member whose name it contains (longest)."""
-        folded = f" {page._fold(line.text)} "
+    def _folded_names(self) -> dict[str, list[str]]:
+        """Folded names and English names → member ids."""
+        if self._name_index is None:
+            self._name_index = {}
+            for member_id, member in self.registry.members.items():
+                for name in {member.name, member.name_en or ""}:
+                    key = page._fold(name)
+                    if key:
+                        self._name_index.setdefault(key, []).append(member_id)
+            self._name_words = max((k.count(" ") + 1 for k in self._name_index), default=0)
+        return self._name_index
+
+    def match_by_name(self, line: Line, taken: Container[str]) -> _Matched | None:
+        """A line no abbreviation starts: the member not yet matched whose name it
+        contains (the longest such name). Each run of words is looked up whole, so the
+        cost grows with the line, not with the registry."""
+        names = self._folded_names()
+        words = page._fold(line.text).split()
         best: tuple[int, str] | None = None
-        for member_id in members:
-            member = self.registry.members[member_id]
-            for name in (member.name, member.name_en):
-                key = page._fold(name or "")
-                if key and f" {key} " in folded and (best is None or len(key) > best[0]):
-                    best = (len(key), member_id)
+        for start in range(len(words)):
+            for stop in range(min(len(words), start + self._name_words), start, -1):
+                key = " ".join(words[start:stop])
+                if best is not None and len(key) <= best[0]:
+                    break
+                free = [m for m in names.get(key, ()) if m not in taken]
+                if free:
+                    best = (len(key), free[0])
+                    break
         if best is None:
             return None
         member = self.registry.members[best[1]]
@@ -456,9 +476,8 @@ class _Auditor:
                          1, found.member_id)
             else:
                 matched[found.member_id] = found
-        rest = [m for m in self.registry.members if m not in matched] if unmatched else []
         for line in unmatched:
-            found = self.match_by_name(line, (m for m in rest if m not in matched))
+            found = self.match_by_name(line, matched)
             if found is None:
                 self.add("member", f"on the page but not in the registry: "
                          f"{shown(line.text.strip())}", line, 1)
