@@ -59,11 +59,17 @@ _FIELD_LABELS = {
 }
 
 
-def shown(text: str) -> str:
-    """Quoted, one line, with every character that does not show as itself (line
-    breaks, control and format characters, spaces other than the plain one) escaped."""
+QUOTE_LIMIT = 200  # characters of a page's text quoted in a message
+
+
+def shown(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Quoted, one line, at most ``limit`` characters (an ellipsis marks the cut), with
+    every character that does not show as itself (line breaks, control and format
+    characters, spaces other than the plain one) escaped."""
+    from icor_cli.escape import shorten
+
     out = []
-    for char in text:
+    for char in shorten(text, limit):
         category = unicodedata.category(char)
         if char != " " and (category[0] == "C" or category in ("Zs", "Zl", "Zp")):
             out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
@@ -443,7 +449,7 @@ class _Auditor:
         if _looks_alike(on_page, in_registry) and _records_correction(member.notes, name):
             self.add("correction", f"{_who(member_id, member)}: the page's {label} "
                      f"{shown(on_page)} is a corruption the registry records as corrected "
-                     f"to {shown(in_registry)}; notes: {shown(member.notes or '')}",
+                     f"to {shown(in_registry)}; notes: {shown(member.notes or '', 1000)}",
                      line, where, member_id, severity="note")
             return
         self.add("field", f"{_who(member_id, member)}: {label} on the page is "
@@ -480,7 +486,7 @@ class _Auditor:
             found = self.match_by_name(line, matched)
             if found is None:
                 self.add("member", f"on the page but not in the registry: "
-                         f"{shown(line.text.strip())}", line, 1)
+                         f"{shown(line.text.strip(), 120)}", line, 1)
             else:
                 matched[found.member_id] = found
         for found in sorted(matched.values(), key=lambda m: m.line.number):
