@@ -160,6 +160,21 @@ def test_render_output_file_is_written_atomically(invoke: Run, registry_file: Pa
     assert fresh.read_text(encoding="utf-8").startswith("## ICOR members\n")
 
 
+def test_render_output_dash_is_stdout(invoke: Run, registry_file: Path) -> None:
+    result = invoke("render", "page", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout == invoke("render", "page").stdout
+    assert not (registry_file.parent / "-").exists()
+
+
+def test_render_output_to_a_directory_is_a_usage_error(invoke: Run,
+                                                       registry_file: Path) -> None:
+    result = invoke("render", "page", "-o", str(registry_file.parent))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("icor: error: Invalid value for '--output' / '-o': ")
+    assert result.stderr.endswith("is a directory. (see 'icor render page --help')\n")
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
 def test_render_to_an_unwritable_directory_is_exit_3(invoke: Run, registry_file: Path,
                                                      tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class ReportFormat(StrEnum):
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
-                 help="Write to FILE (atomically: all or nothing) instead of stdout."),
+                 help="Write to FILE (atomically: all or nothing) instead of stdout (-: stdout)."),
 ]
 AllowOption = Annotated[
     bool,
@@ -73,7 +73,7 @@ def _check_stated(registry: Registry, allow: bool) -> None:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
