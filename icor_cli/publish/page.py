@@ -13,7 +13,6 @@ ignored), then id.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -246,17 +245,13 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat(text))
 
 
-def _md_cell(text: str) -> str:
-    return md(text)
-
-
 def page_markdown(registry: Registry) -> str:
     """``icor render markdown``: the same content, for a README or a wiki."""
     counts = registry.counts()
     out = [f"## {md(registry.organisation.short_name)} members", "",
            md(counts_sentence(registry, counts)), "",
            "| Region | Active members |", "|---|---:|"]
-    out += [f"| {_md_cell(region)} | {n} |" for region, n in region_figures(registry, counts)]
+    out += [f"| {md(region)} | {n} |" for region, n in region_figures(registry, counts)]
     for region, items in grouped(registry):
         out += ["", f"### {md(region)}", ""]
         for _, member in items:
@@ -267,10 +262,3 @@ def page_markdown(registry: Registry) -> str:
     out += [f"{md(mark)} = {md(meaning)}  " for mark, meaning in legend(registry)]
     out[-1] = out[-1].rstrip()
     return "\n".join(out) + "\n"
-
-
-def members_in_order(registry: Registry) -> Iterable[tuple[str, str, Member]]:
-    """(region, id, member) in page order."""
-    for region, items in grouped(registry):
-        for member_id, member in items:
-            yield region, member_id, member
