@@ -33,3 +33,19 @@ def test_display_names() -> None:
     assert [country_name(c) for c in ("DE", "CD", "IR", "TR", "ZZ")] == [
         "Germany", "DR Congo", "Iran", "Türkiye", "ZZ"]
     assert "Turkey".casefold() in [n.casefold() for n in all_country_names("TR")]
+
+
+def test_generated_table_is_current() -> None:
+    """icor_cli/country_table.py is what tools/gen_countries.py makes from the installed
+    pycountry and Babel: regenerate it with `python tools/gen_countries.py`."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("gen_countries",
+                                                  ROOT / "tools" / "gen_countries.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    current = (ROOT / "icor_cli" / "country_table.py").read_text(encoding="utf-8")
+    assert generator.render() == current
