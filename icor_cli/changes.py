@@ -371,7 +371,8 @@ def edit_member(registry: Registry, member_id: str, updates: Mapping[str, Any],
     label = f"{member_id} ({member.abbreviation})"
     new = build_member(registry, data, EDIT_OPTIONS)
     if new == member:
-        return Change(registry, member_id, f"{label}: nothing changed", changed=False)
+        asked = "" if updates or unset else " (no field option given: see 'icor edit --help')"
+        return Change(registry, member_id, f"{label}: nothing changed{asked}", changed=False)
     after = _with_member(registry, member_id, new)
     warnings = validate_change(registry, after, member_id)
     old_fields, new_fields = _fields(member), _fields(new)
@@ -381,8 +382,8 @@ def edit_member(registry: Registry, member_id: str, updates: Mapping[str, Any],
         if was != now:
             moved.append(f"{name} {_shown(was) if was is not None else '(unset)'} -> "
                          f"{_shown(now) if now is not None else '(unset)'}")
-    summary = f"edited {label}: {'; '.join(moved)}"
-    return Change(after, member_id, summary, warnings=notes + warnings)
+    summary = f"edited {label}: {'; '.join(moved + notes)}"
+    return Change(after, member_id, summary, warnings=warnings)
 
 
 def resolve_edit(registry: Registry, updates: Mapping[str, Any]) -> dict[str, Any]:

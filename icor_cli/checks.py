@@ -120,6 +120,10 @@ def check_dates(ctx: Context) -> Iterator[Finding]:
                                   f"({founded})", member_id)
 
 
+#: The fix that ends every ``counts`` finding.
+SYNC_HINT = "run 'icor stated sync' once the published figures match"
+
+
 def check_counts(ctx: Context) -> Iterator[Finding]:
     """Each stated figure equals the registry's actual one."""
     stated = ctx.registry.stated
@@ -133,13 +137,14 @@ def check_counts(ctx: Context) -> Iterator[Finding]:
     for key, what, said, real in figures:
         if said != real:
             yield ctx.finding("counts", "error", ("stated", key),
-                              f"stated {key} is {said} but the registry has {real} {what}")
+                              f"stated {key} is {said} but the registry has {real} {what}; "
+                              + SYNC_HINT)
     for region, said in stated.active_by_region.items():
         real = actual.active_by_region.get(region, 0)
         if said != real:
             yield ctx.finding("counts", "error", ("stated", "active_by_region", region),
                               f"stated active in {region} is {said} but the registry has {real} "
-                              f"active members in {region}")
+                              f"active members in {region}; " + SYNC_HINT)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")

@@ -305,7 +305,8 @@ def add(
 # --- deactivate, reactivate ------------------------------------------------------------
 
 MemberArgument = Annotated[
-    str, typer.Argument(metavar="MEMBER", help="Id or abbreviation (any case or script)."),
+    str, typer.Argument(metavar="MEMBER", help="Id, abbreviation (any case or script), or "
+                        "name or English name (or a unique beginning of one)."),
 ]
 
 
@@ -465,7 +466,11 @@ def fmt(
 
 
 def register(app: typer.Typer) -> None:
+    from icor_cli.commands import edit, stated
+
     app.command("add")(add)
     app.command("deactivate")(deactivate)
     app.command("reactivate")(reactivate)
     app.command("fmt")(fmt)
+    edit.register(app)
+    stated.register(app)
