@@ -1,3 +1,3 @@
-from icor_cli.cli import main
+from icor_cli.main import main
 
 main()

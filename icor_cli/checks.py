@@ -16,6 +16,7 @@ from typing import Any
 
 from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid
+from icor_cli.escape import excerpt
 from icor_cli.models import Registry
 from icor_cli.store import (
     RegistrySource,
@@ -25,7 +26,8 @@ from icor_cli.store import (
     parse,
     read_bytes,
 )
-from icor_cli.tomlpos import Position, key_positions, locate
+from icor_cli.tomlpos import Locator
+from icor_cli.unicodesets import BIDI_CONTROL, DEFAULT_IGNORABLE_CODE_POINT
 
 CHECK_NAMES = (
     "syntax", "schema", "uniqueness", "countries", "regions", "dates", "counts", "hygiene",
@@ -42,14 +44,14 @@ class Context:
     display: str
 
     @cached_property
-    def positions(self) -> dict[tuple[str, ...], Position]:
-        return key_positions(self.text)
+    def locator(self) -> Locator:
+        return Locator(self.text)
 
     def finding(
         self, check: str, severity: str, path: tuple[str, ...], message: str,
         member: str | None = None,
     ) -> Finding:
-        line, column = locate(self.positions, path)
+        line, column = self.locator.find(path)
         return Finding(check, severity, self.display, message, line, column, member)
 
 
@@ -147,7 +149,14 @@ def check_counts(ctx: Context) -> Iterator[Finding]:
                               f"active members in {region}; " + SYNC_HINT)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control characters (C0 but tab and line feed, which have rules of their own, DEL, C1),
+# line and paragraph separators, and every default-ignorable or bidirectional-control
+# code point (from Unicode's properties: see tools/gen_unicodesets.py).
+_CONTROL = re.compile(
+    f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{DEFAULT_IGNORABLE_CODE_POINT}{BIDI_CONTROL}]"
+)
+# What a spreadsheet opening an export would run as a formula.
+_FORMULA_START = ("=", "+", "-", "@")
 _ODD_SPACE = re.compile(r"[ \t]{2,}|\t|[ \t]$|[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _WORD = re.compile(r"\w+")
 
@@ -167,7 +176,15 @@ _SCRIPT_LETTERS = tuple(
 _KNOWN_SCRIPTS = re.compile(
     r"[\x00-\u052f\u1c80-\u1c8f\u1e00-\u1fff\u2de0-\u2dff\ua640-\ua69f]*"
 )
-_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+
+
+def _non_ascii_words(text: str) -> Iterator[str]:
+    """The words of ``text`` holding a non-ASCII letter, in one linear pass (a pattern
+    such as ``\\w*[^\\W\\x00-\\x7f]\\w*`` backtracks quadratically on a long ASCII word)."""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word.isascii():
+            yield word
 
 
 def _script(char: str) -> str | None:
@@ -179,8 +196,7 @@ def _script(char: str) -> str | None:
 
 def mixed_script_word(text: str) -> str | None:
     """The first word that mixes letters of two scripts (``Haϊtien``), if any."""
-    words: list[str] = _NON_ASCII_WORD.findall(text)
-    for word in words:
+    for word in _non_ascii_words(text):
         if _KNOWN_SCRIPTS.fullmatch(word):
             if sum(1 for letters in _SCRIPT_LETTERS if letters.search(word)) > 1:
                 return word
@@ -189,17 +205,24 @@ def mixed_script_word(text: str) -> str | None:
     return None
 
 
-def text_problems(text: str, multiline: bool = False) -> list[tuple[str, str]]:
+def text_problems(text: str, multiline: bool = False,
+                  exported: bool = True) -> list[tuple[str, str]]:
     """(severity, message) for each hygiene problem in one text value. Only ``notes`` may
-    hold line breaks."""
+    hold line breaks; only ``exported`` values (members' fields, which ``list`` writes
+    as CSV) are checked for a spreadsheet formula start (the organisation's phone number
+    rightly starts with ``+``)."""
     problems: list[tuple[str, str]] = []
     lines = text.split("\n") if multiline else [text]
     control = _CONTROL.search(text.replace("\n", "") if multiline else text)
     if control:
         problems.append(("error", f"contains control or invisible character "
-                                  f"U+{ord(control.group()):04X}"))
+                                  f"U+{ord(control.group()):04X} at character "
+                                  f"{control.start() + 1}"))
     elif not multiline and "\n" in text:
         problems.append(("error", "contains a line break"))
+    if exported and text.startswith(_FORMULA_START):
+        problems.append(("warning", f"starts with {text[0]!r}: a spreadsheet opening an "
+                                    "export would run it as a formula"))
     if any(_ODD_SPACE.search(line) for line in lines):
         problems.append(("warning", "contains stray whitespace (tabs, repeated, trailing or "
                                     "no-break spaces)"))
@@ -209,7 +232,8 @@ def text_problems(text: str, multiline: bool = False) -> list[tuple[str, str]]:
         problems.append(("warning", "is not in Unicode NFC form"))
     word = mixed_script_word(text)
     if word:
-        problems.append(("warning", f"word {word!r} mixes scripts (a copy-paste corruption?)"))
+        problems.append(("warning", f"word {excerpt(word)} mixes scripts (a copy-paste "
+                                    "corruption?)"))
     return problems
 
 
@@ -251,11 +275,13 @@ def _script_letters() -> dict[int, str | None]:
     return table
 
 
-def _maybe_unclean(singles: str, notes: str) -> bool:
+def _maybe_unclean(singles: str, notes: str, exported: str) -> bool:
     """True when some value may have a hygiene problem. A few C-speed scans over all the
     text at once, so a clean registry of 100,000 members costs well under a second; only
     a hit makes ``check_hygiene`` look at values one by one. Over-approximates."""
     if _CONTROL.search(singles) or _CONTROL.search(notes.replace("\n", "")) or "\n" in singles:
+        return True
+    if any(_SEP + start in exported for start in _FORMULA_START):
         return True
     for joined in (singles, notes):
         if "  " in joined or "\t" in joined or f" {_SEP}" in joined or " \n" in joined:
@@ -270,7 +296,7 @@ def _maybe_unclean(singles: str, notes: str) -> bool:
         if any(pair in marks for pair in ("LG", "GL", "LC", "CL", "GC", "CG")):
             return True
         if not _KNOWN_SCRIPTS.fullmatch(joined.replace(_SEP, " ")) and any(
-            mixed_script_word(word) for word in _NON_ASCII_WORD.findall(joined)
+            mixed_script_word(word) for word in _non_ascii_words(joined)
         ):
             return True
     return False
@@ -285,6 +311,7 @@ def check_hygiene(ctx: Context) -> Iterator[Finding]:
     singles.extend(registry.regions)
     if registry.stated.source:
         singles.append(registry.stated.source)
+    head = len(singles)
     for member in registry.members.values():
         fields = member.__dict__
         singles.append(fields["abbreviation"])
@@ -294,10 +321,12 @@ def check_hygiene(ctx: Context) -> Iterator[Finding]:
                 singles.append(fields[key])
         if fields["notes"] is not None:
             notes.append(fields["notes"])
-    if not _maybe_unclean(_SEP.join(singles), _SEP.join(notes)):
+    exported = _SEP + _SEP.join(singles[head:]) + _SEP + _SEP.join(notes)
+    if not _maybe_unclean(_SEP.join(singles), _SEP.join(notes), exported):
         return
     for path, value, member_id in _texts(registry):
-        for severity, message in text_problems(value, multiline=path[-1] == "notes"):
+        for severity, message in text_problems(value, multiline=path[-1] == "notes",
+                                               exported=member_id is not None):
             yield ctx.finding("hygiene", severity, path,
                               f"{'.'.join(path)} {message}", member_id)
 

@@ -5,16 +5,14 @@ Commands live in ``icor_cli.commands``; each reads load → compute → render (
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
-from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from icor_cli import __version__, progress, startup
+from icor_cli import __version__, errors, progress, verdict
 from icor_cli.errors import IcorError, RegistryInvalid
 from icor_cli.render import write_error, write_location_error
 
@@ -40,25 +38,29 @@ class IcorGroup(TyperGroup):
             report_error(error)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
-            # `icor list | head`: the reader is gone; stop quietly.
+            # `icor list | head`: the reader is gone; stop quietly, keeping a check's
+            # verdict (`icor validate -f github | head -1` still fails on an invalid file).
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
+            raise typer.Exit(verdict.get()) from None
         except typer.Abort:
             # Ctrl-C or Ctrl-D at a prompt: interrupted, as anywhere else (not click's
-            # "Aborted!", exit 1); end the prompt's line.
-            sys.stderr.write("\n")
-            raise typer.Exit(130) from None
+            # "Aborted!", exit 1).
+            raise typer.Exit(errors.INTERRUPTED) from None
         except (typer.Exit, KeyboardInterrupt):
             raise
+        except OSError as error:  # writing the output failed (a full disk, /dev/full)
+            if os.environ.get("ICOR_DEBUG") == "1":
+                raise
+            errors.report(f"cannot write output: {errors.os_reason(error)}")
+            raise typer.Exit(errors.IO_ERROR) from None
         except Exception as error:  # a bug: still one line, unless debugging
             if _is_click_error(error):
                 _report_click_error(error)
             if os.environ.get("ICOR_DEBUG") == "1":
                 raise
-            write_error(f"internal error: {type(error).__name__}: {error} "
-                        "(run with ICOR_DEBUG=1 for a traceback)")
-            raise typer.Exit(1) from None
+            errors.report_bug(error)
+            raise typer.Exit(errors.INTERNAL) from None
 
 
 def _is_click_error(error: Exception) -> bool:
@@ -165,39 +167,18 @@ def keep_only(name: str) -> None:
                                   if info.name == name]
 
 
-def main() -> None:
-    # A short-lived process: the cyclic garbage collector only costs time here (a third
-    # of parsing and validating 100,000 members), and there is nothing cyclic to free.
-    gc.disable()
-    startup.without_pydantic_plugins()
+def run(args: list[str]) -> int:
+    """Run one icor command line; the exit status. ``main.main`` is the console script."""
     progress.allow()
-    name = invoked_command(sys.argv[1:])
+    name = invoked_command(args)
     if name is not None and "_ICOR_COMPLETE" not in os.environ:
         keep_only(name)
     try:
-        app(prog_name="icor")
-        code: object = 0
+        app(args=args, prog_name="icor")
     except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:
-        code = 130
-    exit_now(code)
-
-
-def exit_now(code: object) -> None:
-    """Flush and leave without the interpreter's teardown of every loaded module, which
-    costs 80 ms once Pydantic is loaded (a third of a short command). Nothing is lost:
-    locks and temporary files are released by the commands themselves, and icor
-    registers no exit handlers."""
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # sys.exit("message"), as Python reports it
-        sys.stderr.write(f"{code}\n")
-        status = 1
-    for stream in (sys.stdout, sys.stderr):
-        # A reader that went away (`icor list | head`) needs nothing more.
-        with suppress(BrokenPipeError, ValueError):
-            stream.flush()
-    os._exit(status)
+        status = errors.exit_status(done.code)
+    else:
+        status = errors.OK
+    if status == errors.INTERRUPTED or errors.interrupted.is_set():
+        return errors.INTERRUPTED
+    return status

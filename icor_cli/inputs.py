@@ -13,12 +13,17 @@ import re
 import unicodedata
 
 from icor_cli.errors import UsageError
+from icor_cli.unicodesets import BIDI_CONTROL, DEFAULT_IGNORABLE_CODE_POINT
 
 # Whitespace a person does not mean: runs of spaces, tabs and the odd spaces (no-break,
 # ideographic...) that copy-paste brings; all become one plain space.
 _SPACE_RUN = re.compile(r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-# The characters ``validate`` reports as control or invisible (its hygiene check).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# The characters ``validate`` reports as control or invisible (its hygiene check), and
+# the line feed (single-line values are checked for line breaks first).
+_CONTROL = re.compile(
+    f"[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f\\u2028\\u2029{DEFAULT_IGNORABLE_CODE_POINT}"
+    f"{BIDI_CONTROL}]"
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

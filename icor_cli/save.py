@@ -1,20 +1,26 @@
-"""Writing the registry: atomic, locked, and never over someone else's change.
+"""Writing the registry: atomic, locked, never over someone else's change, and no litter.
 
 A write command runs read → change → save inside ``locked(source)``:
 
-- **Lock.** Writers serialise on ``registry.toml.lock`` beside the file (the file itself
-  cannot carry the lock: the rename below gives it a new inode). Waiting longer than
-  ``$ICOR_LOCK_TIMEOUT`` seconds (default 30) is ``ConcurrentChange`` (exit 4).
-- **Changed underneath.** Just before replacing, the bytes on disk are compared with the
-  bytes the change was computed from; a difference (an editor, a script that does not take
-  the lock) is ``ConcurrentChange``: their change is kept, ours is not written.
-- **Atomic.** The new text goes to a temporary file in the same directory, is flushed and
-  fsynced, gets the original's permission bits (and owner, when run as root), and is
-  renamed over the file with ``os.replace``; then the directory is fsynced. Readers see
-  the old file or the new one, never a mix, whatever happens to this process.
+- **Lock.** Writers take an exclusive ``flock`` on the registry file itself, so no lock
+  file is ever created. A save replaces the file (a new inode), so after the lock is
+  granted the path must still name the locked inode; otherwise another writer replaced
+  it meanwhile, and the lock is taken again on the new file. Waiting longer than
+  ``$ICOR_LOCK_TIMEOUT`` seconds (default 30) is ``ConcurrentChange`` (exit 4). The lock
+  goes with the process: a killed writer leaves nothing locked.
+- **Changed underneath.** The new text is written to an unnamed temporary file and
+  fsynced first; only then, immediately before the rename, the file on disk is compared
+  with the bytes the change was computed from. A difference (an editor or script that
+  does not take the lock) is ``ConcurrentChange``: their change is kept, ours dropped.
+- **Atomic.** The temporary file is created unnamed (``O_TMPFILE``) where the file
+  system allows it, gets the original's permission bits through its descriptor
+  (``fchmod``; and owner, when run as root), is given a name beside the registry only
+  after it is complete, and is renamed over the registry with ``os.replace``; then the
+  directory is fsynced. Readers see the old file or the new one, never a mix.
 - **Failures.** Any ``OSError`` (permission, read-only file system, disk full, I/O error)
-  is ``RegistryIOError`` (exit 3), the original untouched and the temporary file removed;
-  so is an interrupt (the temporary file is removed, the exception goes on).
+  is ``RegistryIOError`` (exit 3), the original untouched and no temporary file left; an
+  interrupt removes the temporary file too. Only a SIGKILL in the microseconds between
+  naming the temporary file and the rename can leave it; the next write removes it.
 
 A symlinked registry is written through: the link's target is replaced, the link stays.
 """
@@ -25,28 +31,23 @@ import errno
 import os
 import stat
 import sys
-import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from icor_cli.errors import ConcurrentChange, RegistryIOError, UsageError
+from icor_cli.errors import ConcurrentChange, RegistryIOError, UsageError, os_reason
 from icor_cli.store import RegistrySource
 
 TIMEOUT_ENV = "ICOR_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
 TEMP_SUFFIX = ".icor-tmp"
+_POLL = 0.02  # seconds between tries for a held lock
 
 
 def target(path: Path) -> Path:
     """The file a write replaces: the registry, or the end of its chain of symlinks."""
     return Path(os.path.realpath(path))
-
-
-def lock_path(path: Path) -> Path:
-    """``registry.toml.lock`` beside the real file (so two links to one file share it)."""
-    real = target(path)
-    return real.with_name(real.name + ".lock")
 
 
 def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
@@ -59,64 +60,90 @@ def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not seconds >= 0:  # also refuses nan
+    if not 0 <= seconds < float("inf"):  # also refuses nan
         raise UsageError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds")
     return seconds
 
 
 def describe(error: OSError) -> str:
     """A short reason for an ``OSError``, in words a user recognises."""
-    if error.errno == errno.ENOSPC:
-        return "no space left on the device (disk full)"
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if error.errno == errno.EROFS:
-        return "read-only file system"
-    return error.strerror or str(error)
+    return os_reason(error)
 
 
-@contextmanager
-def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[None]:
-    """Hold the registry's write lock for the ``with`` block."""
-    from filelock import FileLock, Timeout
-
-    seconds = lock_timeout() if timeout is None else timeout
-    real = target(source.path)
+def _open_regular(source: RegistrySource, real: Path) -> int:
     try:
-        mode = stat.S_IMODE(real.stat().st_mode)
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise RegistryIOError(f"{source.display}: no such file") from None
     except OSError as error:
         raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
-    path = lock_path(source.path)
-    # The lock file gets the registry's permission bits: whoever may write the registry
-    # (a group sharing it, say) may take its lock. Its owner always reads and writes it
-    # (filelock requires that), even beside a read-only registry: whether the registry
-    # itself may be written is decided, and reported, by ``save``.
-    lock = FileLock(str(path), timeout=seconds, mode=mode | stat.S_IRUSR | stat.S_IWUSR)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise RegistryIOError(f"{source.display}: not a regular file")
+    return fd
+
+
+def _try_lock(fd: int) -> bool:
     try:
-        if seconds > 1 and sys.stderr.isatty():
-            try:
-                lock.acquire(timeout=1)
-            except Timeout:
-                sys.stderr.write(f"icor: waiting for another icor writing {source.display}...\n")
-                lock.acquire(timeout=seconds - 1)
-        else:
-            lock.acquire()
-    except Timeout:
-        raise ConcurrentChange(
-            f"{source.display}: another icor is writing it (lock {path.name} not obtained in "
-            f"{seconds:g}s); nothing written, retry (or set {TIMEOUT_ENV} higher)"
-        ) from None
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the re-check before replace remains
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
     except OSError as error:
-        raise RegistryIOError(
-            f"{source.display}: cannot create the lock file {path}: {describe(error)}; "
-            "nothing written"
-        ) from None
+        if error.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+            return True  # a file system without locks: the re-check before replace remains
+        raise
+    return True
+
+
+@contextmanager
+def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[None]:
+    """Hold the registry's write lock (an exclusive ``flock`` on the file) for the block."""
+    seconds = lock_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + seconds
+    told = False
+    real = target(source.path)
+    while True:
+        fd = _open_regular(source, real)
+        try:
+            got = _try_lock(fd)
+            if got and _names(real, fd):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # not granted, or granted on a file another writer has replaced
+        if got:
+            continue
+        now = time.monotonic()
+        if now >= deadline:
+            raise ConcurrentChange(
+                f"{source.display}: another icor is writing it (lock not obtained in "
+                f"{seconds:g}s); nothing written, retry (or set {TIMEOUT_ENV} higher)"
+            )
+        if not told and seconds > 1 and sys.stderr.isatty():
+            sys.stderr.write(f"icor: waiting for another icor writing {source.display}...\n")
+            told = True
+        time.sleep(min(_POLL, max(deadline - now, 0)))
     try:
         yield
     finally:
-        lock.release()
+        os.close(fd)  # releases the lock
+
+
+def _names(path: Path, fd: int) -> bool:
+    """True when ``path`` still names the file open as ``fd``."""
+    try:
+        current = path.stat()
+    except OSError:
+        return False
+    opened = os.fstat(fd)
+    return (current.st_dev, current.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def save(source: RegistrySource, expected: bytes, text: str) -> None:
@@ -124,44 +151,47 @@ def save(source: RegistrySource, expected: bytes, text: str) -> None:
 
     Call inside ``locked(source)``, with ``expected`` read under the same lock."""
     real = target(source.path)
-    try:
-        current = real.read_bytes()
-    except OSError as error:
-        raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
-    if current != expected:
-        raise ConcurrentChange(
-            f"{source.display} changed on disk while icor was working on it (another program "
-            "wrote it); their change is kept and nothing was written; retry"
-        )
     if not os.access(real, os.W_OK):
         raise RegistryIOError(f"{source.display}: not writable: permission denied; "
                               "the file is unchanged")
+
+    def unchanged() -> None:
+        try:
+            current = real.read_bytes()
+        except OSError as error:
+            raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
+        if current != expected:
+            raise ConcurrentChange(
+                f"{source.display} changed on disk while icor was working on it (another "
+                "program wrote it); their change is kept and nothing was written; retry"
+            )
+
     try:
         remove_stale_temporaries(real)
-        write_atomic(real, text.encode("utf-8"))
+        write_atomic(real, text.encode("utf-8"), before_replace=unchanged)
     except OSError as error:
         raise RegistryIOError(
             f"{source.display}: cannot write: {describe(error)}; the file is unchanged"
         ) from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes,
+                 before_replace: Callable[[], None] | None = None) -> None:
     """Put ``data`` at ``path`` all at once (see the module docstring). ``OSError`` and
-    interrupts propagate with ``path`` untouched and no temporary file left."""
+    interrupts propagate with ``path`` untouched and no temporary file left.
+    ``before_replace``, when given, is called right before the rename and may raise to
+    stop it."""
     directory = path.parent
-    original = path.stat()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
-    temporary = Path(name)
     try:
-        try:
-            _keep_metadata(fd, temporary, original)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        original: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        original = None
+    temporary = _unnamed_then_named(directory, path.name, data, original)
+    if temporary is None:
+        temporary = _named(directory, path.name, data, original)
+    try:
+        if before_replace is not None:
+            before_replace()
         temporary.replace(path)
     except BaseException:
         with suppress(OSError):
@@ -170,12 +200,127 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync_directory(directory)
 
 
-def _keep_metadata(fd: int, temporary: Path, original: os.stat_result) -> None:
-    temporary.chmod(stat.S_IMODE(original.st_mode))
+# Cleared for the rest of the process once the file system refuses unnamed files.
+_LINK_WORKS = [bool(getattr(os, "O_TMPFILE", 0))]
+
+
+def unnamed_temporaries(directory: Path) -> bool:
+    """Whether writes in ``directory`` use unnamed temporary files (a probe, for tests
+    and diagnostics)."""
+    temporary = _unnamed_then_named(directory, "probe", b"", None)
+    if temporary is None:
+        return False
+    temporary.unlink()
+    return True
+
+
+def _unnamed_then_named(directory: Path, name: str, data: bytes,
+                        original: os.stat_result | None) -> Path | None:
+    """The complete temporary file, written unnamed (``O_TMPFILE``) so that a process
+    killed while writing leaves nothing behind, then named beside the registry. None
+    where the file system cannot do that."""
+    if not _LINK_WORKS[0]:
+        return None
+    try:
+        fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        if error.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            _LINK_WORKS[0] = False
+            return None
+        raise
+    try:
+        _fill(fd, data, original)
+        return _link_name(fd, directory, name)
+    except _CannotLink:
+        _LINK_WORKS[0] = False
+        return None
+    finally:
+        os.close(fd)
+
+
+class _CannotLink(Exception):
+    pass
+
+
+def _link_name(fd: int, directory: Path, name: str) -> Path:
+    import secrets
+
+    while True:
+        temporary = directory / f".{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            _linkat(fd, temporary)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno in (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP,
+                               errno.EACCES, errno.EINVAL):
+                raise _CannotLink from None
+            raise
+        return temporary
+
+
+def _linkat(fd: int, path: Path) -> None:
+    """Give the open unnamed file ``fd`` the name ``path``: ``linkat(fd, "", ...,
+    AT_EMPTY_PATH)``, which Python's ``os.link`` cannot express, else through
+    ``/proc/self/fd`` (refused across mount namespaces in some sandboxes)."""
+    import ctypes
+
+    at_fdcwd, at_empty_path = -100, 0x1000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        linkat = libc.linkat
+    except (OSError, AttributeError):
+        linkat = None
+    if linkat is not None:
+        if linkat(fd, b"", at_fdcwd, os.fsencode(path), at_empty_path) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOENT, errno.EPERM, errno.EINVAL):
+            raise OSError(code, os.strerror(code), str(path))
+    os.link(f"/proc/self/fd/{fd}", path, follow_symlinks=True)
+
+
+def _named(directory: Path, name: str, data: bytes, original: os.stat_result | None) -> Path:
+    import tempfile
+
+    fd, named = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=directory)
+    temporary = Path(named)
+    try:
+        try:
+            _fill(fd, data, original)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with suppress(OSError):
+            temporary.unlink()
+        raise
+    return temporary
+
+
+def _fill(fd: int, data: bytes, original: os.stat_result | None) -> None:
+    _keep_metadata(fd, original)
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
+def _keep_metadata(fd: int, original: os.stat_result | None) -> None:
+    if original is None:
+        os.fchmod(fd, 0o644 & ~_umask())
+        return
+    os.fchmod(fd, stat.S_IMODE(original.st_mode))
     if hasattr(os, "fchown") and os.geteuid() == 0:
         # Only root can give a file away; a user's own file already has their uid.
         with suppress(OSError):
             os.fchown(fd, original.st_uid, original.st_gid)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def fsync_directory(directory: Path) -> None:
@@ -197,7 +342,7 @@ def fsync_directory(directory: Path) -> None:
 
 def remove_stale_temporaries(path: Path) -> None:
     """Remove temporary files a killed writer left beside the registry. Only a writer
-    holding the lock creates them, and the caller holds it now, so any left are dead."""
+    holding the lock names them, and the caller holds it now, so any left are dead."""
     from glob import escape
 
     for leftover in path.parent.glob(f".{escape(path.name)}.*{TEMP_SUFFIX}"):

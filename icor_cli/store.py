@@ -7,13 +7,14 @@ with ``file:line:col``; loading raises ``RegistryInvalid`` carrying all of them.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icor_cli import progress
-from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError
+from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError, UsageError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -67,29 +68,63 @@ def find_registry(
     cwd: Path | None = None,
 ) -> RegistrySource:
     """``--registry``, else ``$ICOR_REGISTRY``, else the nearest ``registry.toml`` upward,
-    else the bundled copy."""
+    else the bundled copy. An empty ``--registry`` or ``$ICOR_REGISTRY`` is a usage error
+    (a CI step with an unset variable must not check the bundled copy instead); a
+    ``registry.toml`` found upward that is not a readable file is an I/O error, never
+    skipped."""
     environ = os.environ if environ is None else environ
     cwd = Path.cwd() if cwd is None else cwd
-    explicit = option or environ.get(ENV_VAR) or None
-    if explicit:
-        return RegistrySource(Path(explicit), _display(Path(explicit), cwd))
+    if option is not None:
+        if not option:
+            raise UsageError("--registry is empty; give the path of a registry file")
+        return RegistrySource(Path(option), _display(Path(option), cwd))
+    if ENV_VAR in environ:
+        value = environ[ENV_VAR]
+        if not value:
+            raise UsageError(f"{ENV_VAR} is set but empty; give the path of a registry file "
+                             f"or unset it")
+        return RegistrySource(Path(value), _display(Path(value), cwd))
     for directory in (cwd, *cwd.parents):
         candidate = directory / FILENAME
-        if candidate.is_file():
+        if candidate.is_symlink() or candidate.exists():
             return RegistrySource(candidate, _display(candidate, cwd))
     path = bundled_registry()
     return RegistrySource(path, str(path), bundled=True)
 
 
+# Bigger than any registry (100,000 members take about 15 MB): a bound on what a
+# mistaken path can make icor read into memory.
+MAX_BYTES = 1 << 30
+
+
 def read_bytes(source: RegistrySource) -> bytes:
+    """The file's bytes. Only a regular file is read: a FIFO, a device or a directory is
+    an I/O error at once, never a hang or an endless read."""
     try:
-        raw = source.path.read_bytes()
+        fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise RegistryIOError(f"{source.display}: no such file") from None
+        kind = "a dangling symlink" if source.path.is_symlink() else "no such file"
+        raise RegistryIOError(f"{source.display}: {kind}") from None
     except IsADirectoryError:
         raise RegistryIOError(f"{source.display}: is a directory") from None
     except OSError as error:
         raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise RegistryIOError(f"{source.display}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise RegistryIOError(f"{source.display}: not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise RegistryIOError(f"{source.display}: too large ({info.st_size} bytes)")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+    except OSError as error:
+        raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    finally:
+        os.close(fd)
     progress.start(len(raw), source.display)
     return raw
 
@@ -174,9 +209,13 @@ def _schema_message(error: Any) -> str:
 
 def schema_findings(error: ValidationError, text: str, display: str) -> list[Finding]:
     """One finding per Pydantic error, located at the offending key or table."""
-    from icor_cli.tomlpos import key_positions, locate
+    from icor_cli.errors import interrupted
+    from icor_cli.tomlpos import Locator
 
-    positions = key_positions(text)
+    if interrupted.is_set():
+        # Ctrl-C while pydantic-core validated: what it reports is not the file's fault.
+        raise KeyboardInterrupt
+    locator = Locator(text)
     findings = []
     for item in error.errors(include_url=False):
         loc = [part for part in item["loc"] if part != "[key]"]
@@ -184,7 +223,7 @@ def schema_findings(error: ValidationError, text: str, display: str) -> list[Fin
         if item["type"] == "missing":
             # A missing key has no line of its own: point at its table.
             loc = loc[:-1]
-        line, column = locate(positions, [str(part) for part in loc])
+        line, column = locator.find([str(part) for part in loc])
         findings.append(
             Finding("schema", "error", display, _schema_message(item), line, column, member)
         )

@@ -19,7 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "registry.toml"
+SHIPPED = ROOT / "registry.toml"  # the live data: only for tests about the shipped registry
+FIXTURE = ROOT / "tests" / "data" / "registry.toml"  # frozen: what behaviour tests run on
 
 
 @dataclass
@@ -44,33 +45,44 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def registry_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped registry in tmp_path; ICOR_REGISTRY points at it."""
+    """A copy of the frozen fixture registry in tmp_path; ICOR_REGISTRY points at it."""
     path = tmp_path / "registry.toml"
-    shutil.copyfile(SHIPPED, path)
+    shutil.copyfile(FIXTURE, path)
     monkeypatch.setenv("ICOR_REGISTRY", str(path))
     monkeypatch.chdir(tmp_path)
     return path
 
 
+def _no_internal_error(request: pytest.FixtureRequest, result: Result) -> Result:
+    """Every run through the fixtures fails its test on an ``internal error`` (a bug),
+    unless the test is marked ``provokes_bug``."""
+    if request.node.get_closest_marker("provokes_bug") is None:
+        assert "internal error" not in result.stderr + result.stdout, result.stderr
+    return result
+
+
 @pytest.fixture
-def icor(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def icor(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Callable[..., Result]:
     """Run the installed ``icor`` (stdout is a pipe, so never a terminal)."""
     monkeypatch.delenv("ICOR_DEBUG", raising=False)
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+    def run(*args: str, input: str | None = None, env: dict[str, str | None] | None = None,
             cwd: Path | None = None) -> Result:
-        full_env = {**os.environ, **(env or {})}
+        """``env`` adds to the environment; a value of None removes the variable."""
+        merged = {**os.environ, **(env or {})}
+        full_env = {key: value for key, value in merged.items() if value is not None}
         done = subprocess.run(
             [*_icor_command(), *args], capture_output=True, text=True, input=input,
             env=full_env, cwd=cwd, timeout=120,
         )
-        return Result(done.returncode, done.stdout, done.stderr)
+        return _no_internal_error(request, Result(done.returncode, done.stdout, done.stderr))
 
     return run
 
 
 @pytest.fixture
-def invoke(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
+def invoke(monkeypatch: pytest.MonkeyPatch,
+           request: pytest.FixtureRequest) -> Iterator[Callable[..., Result]]:
     """Run the Typer app in-process."""
     from icor_cli.cli import app
 
@@ -80,6 +92,6 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
 
     def run(*args: str, input: str | None = None) -> Result:
         result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        return Result(result.exit_code, result.stdout, result.stderr)
+        return _no_internal_error(request, Result(result.exit_code, result.stdout, result.stderr))
 
     yield run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import tomli
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 from icor_cli.models import Registry
 from icor_cli.store import dump
@@ -289,13 +289,13 @@ def test_bundled_registry_is_read_only(
     icor: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ICOR_REGISTRY", raising=False)
-    before = SHIPPED.read_bytes()
+    before = FIXTURE.read_bytes()
     result = icor("add", "-a", "NKP", "-n", "Neue KP", "-c", "DE", cwd=tmp_path,
                   env={k: v for k, v in os.environ.items() if k != "ICOR_REGISTRY"})
     assert result.exit_code == 2
     assert "read-only" in result.stderr and "--registry PATH" in result.stderr
     assert "ICOR_REGISTRY" in result.stderr
-    assert SHIPPED.read_bytes() == before
+    assert FIXTURE.read_bytes() == before
 
 
 def test_a_non_canonical_file_is_not_rewritten(invoke: Run, registry_file: Path) -> None:
@@ -309,7 +309,7 @@ def test_a_non_canonical_file_is_not_rewritten(invoke: Run, registry_file: Path)
 
 
 def test_an_invalid_file_is_not_rewritten(invoke: Run, registry_file: Path) -> None:
-    registry_file.write_text(SHIPPED.read_text(encoding="utf-8").replace(
+    registry_file.write_text(FIXTURE.read_text(encoding="utf-8").replace(
         'country = "BG"', 'country = "XX"', 1), encoding="utf-8")
     before = registry_file.read_bytes()
     result = invoke("add", "-a", "NKP", "-n", "Neue KP", "-c", "DE")

@@ -8,6 +8,7 @@ import tomllib
 from typing import Any
 
 import tomli_w
+from conftest import SHIPPED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from icor_cli.canonical import dumps
 from icor_cli.checks import _SEP, _maybe_unclean, text_problems
 from icor_cli.models import Registry
 from icor_cli.store import dump
-from tests.conftest import SHIPPED
 
 _scalar = st.one_of(
     st.text(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),

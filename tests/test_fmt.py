@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomli
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 from icor_cli.models import Registry
 from icor_cli.store import dump
@@ -42,7 +42,7 @@ def test_canonical_file_passes_check(invoke: Run, registry_file: Path) -> None:
 
 
 def test_check_fails_and_writes_nothing(invoke: Run, registry_file: Path) -> None:
-    registry_file.write_bytes(scrambled(SHIPPED.read_text(encoding="utf-8")).encode())
+    registry_file.write_bytes(scrambled(FIXTURE.read_text(encoding="utf-8")).encode())
     before = registry_file.read_bytes()
     result = invoke("fmt", "--check")
     assert result.exit_code == 1
@@ -53,7 +53,7 @@ def test_check_fails_and_writes_nothing(invoke: Run, registry_file: Path) -> Non
 
 def test_diff_shows_the_change_and_writes_nothing(invoke: Run, registry_file: Path) -> None:
     registry_file.write_text(
-        SHIPPED.read_text(encoding="utf-8").replace("\n[members.", "\n\n[members.", 1),
+        FIXTURE.read_text(encoding="utf-8").replace("\n[members.", "\n\n[members.", 1),
         encoding="utf-8")
     before = registry_file.read_bytes()
     result = invoke("fmt", "--diff")
@@ -69,18 +69,18 @@ def test_diff_shows_the_change_and_writes_nothing(invoke: Run, registry_file: Pa
 
 
 def test_fmt_rewrites_into_canonical_form(invoke: Run, registry_file: Path) -> None:
-    registry_file.write_bytes(scrambled(SHIPPED.read_text(encoding="utf-8")).encode())
+    registry_file.write_bytes(scrambled(FIXTURE.read_text(encoding="utf-8")).encode())
     result = invoke("fmt")
     assert result.exit_code == 0, result.stderr
     assert "rewritten in canonical form" in result.stderr
-    assert registry_file.read_bytes() == SHIPPED.read_bytes()
+    assert registry_file.read_bytes() == FIXTURE.read_bytes()
     assert invoke("fmt", "--check").exit_code == 0
 
 
 def test_comments_are_listed_and_kept_without_the_flag(
     invoke: Run, registry_file: Path
 ) -> None:
-    text = SHIPPED.read_text(encoding="utf-8")
+    text = FIXTURE.read_text(encoding="utf-8")
     text = "# The ICOR registry\n" + text.replace(
         'short_name = "ICOR"', 'short_name = "ICOR"  # short # name', 1)
     registry_file.write_text(text, encoding="utf-8")
@@ -97,7 +97,7 @@ def test_comments_are_listed_and_kept_without_the_flag(
     dropped = invoke("fmt", "--drop-comments")
     assert dropped.exit_code == 0, dropped.stderr
     assert "2 comment lines dropped" in dropped.stderr
-    assert registry_file.read_bytes() == SHIPPED.read_bytes()
+    assert registry_file.read_bytes() == FIXTURE.read_bytes()
 
 
 def test_comment_scanner_skips_strings() -> None:
@@ -135,7 +135,7 @@ def test_fmt_refuses_the_bundled_registry(
 
 
 def test_load_and_dump_is_byte_identical() -> None:
-    text = SHIPPED.read_text(encoding="utf-8")
+    text = FIXTURE.read_text(encoding="utf-8")
     assert canonical_of(text) == text
     assert canonical_of(canonical_of(scrambled(text))) == text
 

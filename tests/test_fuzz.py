@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from conftest import FIXTURE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from icor_cli.cli import app
-from tests.conftest import SHIPPED
 
 RUNNER = CliRunner()
 FUZZ = settings(max_examples=150, deadline=None,
@@ -45,7 +45,7 @@ def test_arbitrary_bytes(tmp_path: Path, raw: bytes) -> None:
 @FUZZ
 @given(st.binary(max_size=60), st.integers(min_value=0, max_value=20_000))
 def test_shipped_registry_with_bytes_spliced_in(tmp_path: Path, junk: bytes, at: int) -> None:
-    original = SHIPPED.read_bytes()
+    original = FIXTURE.read_bytes()
     at %= len(original)
     path = tmp_path / "registry.toml"
     path.write_bytes(original[:at] + junk + original[at:])

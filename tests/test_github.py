@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 from icor_cli.errors import Finding
 from icor_cli.render.findings import annotation_path, github_line
@@ -159,7 +159,7 @@ def test_paths_are_relative_to_the_workspace(icor: Run, tmp_path: Path, actions:
     annotated with its path from the repository root, or GitHub cannot place it."""
     data = tmp_path / "data"
     (data / "deep").mkdir(parents=True)
-    shutil.copyfile(SHIPPED, data / "registry.toml")
+    shutil.copyfile(FIXTURE, data / "registry.toml")
     break_counts(data / "registry.toml")
     monkeypatch.delenv("ICOR_REGISTRY", raising=False)
     from_below = icor("validate", cwd=data / "deep")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 Run = Callable[..., Result]
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,7 +31,7 @@ def plain(text: str) -> str:
 
 
 def shipped_members() -> dict[str, dict[str, Any]]:
-    with SHIPPED.open("rb") as file:
+    with FIXTURE.open("rb") as file:
         members: dict[str, dict[str, Any]] = tomllib.load(file)["members"]
     return members
 

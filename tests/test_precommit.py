@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHIPPED
+from conftest import FIXTURE, ROOT
 
 # pip's ways of saying it could not reach an index: skip, do not fail.
 _OFFLINE = (
@@ -86,7 +86,7 @@ def try_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TryRepo]:
 
 
 def good_registry() -> str:
-    return SHIPPED.read_text(encoding="utf-8")
+    return FIXTURE.read_text(encoding="utf-8")
 
 
 def bad_registry() -> str:

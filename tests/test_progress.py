@@ -7,12 +7,12 @@ import pty
 import subprocess
 from pathlib import Path
 
-from tests.conftest import SHIPPED, _icor_command
+from conftest import FIXTURE, _icor_command
 
 
 def _large_registry(tmp_path: Path) -> Path:
     # The last member's last field: the file stays canonical.
-    text = SHIPPED.read_text("utf-8") + 'notes = "' + "x" * 2_100_000 + '"\n'
+    text = FIXTURE.read_text("utf-8") + 'notes = "' + "x" * 2_100_000 + '"\n'
     path = tmp_path / "registry.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -8,15 +8,17 @@ which chmod does not stop; the real permission cases run when not root.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import stat
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import Result
-from filelock import FileLock
 
 from icor_cli import save
 
@@ -30,10 +32,21 @@ def temporaries(directory: Path) -> list[str]:
 
 
 def is_temporary(fd: int) -> bool:
+    """The temporary file is unnamed while written (O_TMPFILE: '/dir/#123 (deleted)') or,
+    where the file system cannot do that, named ``.registry.toml.*.icor-tmp``."""
     try:
-        return str(Path(f"/proc/self/fd/{fd}").readlink()).endswith(save.TEMP_SUFFIX)
+        target = str(Path(f"/proc/self/fd/{fd}").readlink())
     except OSError:
         return False
+    return target.endswith((save.TEMP_SUFFIX, " (deleted)"))
+
+
+@contextmanager
+def lock_held(path: Path) -> Iterator[None]:
+    """Another writer holding the registry's lock (an exclusive flock on the file)."""
+    with path.open("rb") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture
@@ -91,13 +104,26 @@ def test_rename_error_is_exit_3(
     assert "Input/output error" in result.stderr
 
 
+def fail_creating_temporary(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    """Creating the temporary file fails, whichever way it is made."""
+    real_open = os.open
+
+    def open_(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & getattr(os, "O_TMPFILE", 0) == getattr(os, "O_TMPFILE", -1):
+            raise error
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise error
+
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
 def test_read_only_directory_simulated(
     invoke: Run, untouched: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    fail_creating_temporary(monkeypatch, PermissionError(errno.EACCES, "Permission denied"))
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "permission denied" in result.stderr
@@ -106,10 +132,7 @@ def test_read_only_directory_simulated(
 def test_read_only_file_system_simulated(
     invoke: Run, untouched: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
-        raise OSError(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    fail_creating_temporary(monkeypatch, OSError(errno.EROFS, "Read-only file system"))
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "read-only file system" in result.stderr
@@ -136,8 +159,8 @@ def test_file_without_write_permission(icor: Run, registry_file: Path) -> None:
 @pytest.mark.parametrize("mode", [0o444, 0o400])
 def test_read_only_mode_gets_the_documented_answer(icor: Run, registry_file: Path,
                                                    mode: int) -> None:
-    """The lock file must be writable by its owner (filelock refuses otherwise), even
-    beside a read-only registry: root, who may write, writes; anyone else gets exit 3."""
+    """A read-only registry can still be locked (the lock needs only a read descriptor):
+    root, who may write, writes; anyone else gets exit 3."""
     registry_file.chmod(mode)
     before = registry_file.read_bytes()
     result = icor(*ADD)
@@ -180,7 +203,7 @@ def test_temporary_is_synced_before_the_rename_and_the_directory_after(
     def fsync(fd: int) -> None:
         proc = Path(f"/proc/self/fd/{fd}")
         target = str(proc.readlink()) if proc.parent.is_dir() else "?"
-        calls.append("fsync temporary" if target.endswith(save.TEMP_SUFFIX) else
+        calls.append("fsync temporary" if is_temporary(fd) else
                      "fsync directory" if Path(target).is_dir() else f"fsync {target}")
         real_fsync(fd)
 
@@ -233,15 +256,15 @@ def test_symlink_is_written_through_and_stays_a_link(
     assert link.is_symlink()
     assert link.resolve() == real
     assert "[members.nkp]" in real.read_text(encoding="utf-8")
-    assert (data / "real.toml.lock").exists()  # the lock sits beside the real file
-    assert temporaries(data) == [] and temporaries(tmp_path) == []
+    assert sorted(p.name for p in data.iterdir()) == ["real.toml"]  # no lock or temporary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "link.toml"]
 
 
 def test_lock_timeout_is_exit_4(
     invoke: Run, untouched: bytes, registry_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ICOR_LOCK_TIMEOUT", "0.2")
-    with FileLock(str(save.lock_path(registry_file))):
+    with lock_held(registry_file):
         for args in (ADD, ("deactivate", "mlpd"), ("reactivate", "aptuf"), ("fmt",)):
             result = invoke(*args)  # fmt takes the lock too, even on a canonical file
             assert result.exit_code == 4, result.stderr
@@ -250,17 +273,76 @@ def test_lock_timeout_is_exit_4(
 
 def test_lock_timeout_in_a_real_process(icor: Run, registry_file: Path) -> None:
     before = registry_file.read_bytes()
-    with FileLock(str(save.lock_path(registry_file))):
+    with lock_held(registry_file):
         result = icor(*ADD, env={"ICOR_LOCK_TIMEOUT": "0.3"})
     assert result.exit_code == 4
     assert registry_file.read_bytes() == before
     assert icor(*ADD).exit_code == 0  # released: retrying is safe
 
 
-def test_lock_is_a_separate_file(invoke: Run, registry_file: Path) -> None:
-    assert invoke(*ADD).exit_code == 0
-    assert save.lock_path(registry_file) == registry_file.with_name("registry.toml.lock")
-    assert save.lock_path(registry_file).exists()
+WRITES = (ADD, ("deactivate", "mlpd", "--date", "2020-01-01"), ("reactivate", "aptuf"),
+          ("fmt",))
+
+
+@pytest.mark.parametrize("args", WRITES)
+def test_a_write_leaves_no_other_file(invoke: Run, registry_file: Path,
+                                      args: tuple[str, ...]) -> None:
+    before = sorted(p.name for p in registry_file.parent.iterdir())
+    assert invoke(*args).exit_code == 0
+    assert sorted(p.name for p in registry_file.parent.iterdir()) == before
+
+
+def test_git_status_shows_only_the_registry_after_add(icor: Run, registry_file: Path) -> None:
+    directory = registry_file.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=directory, check=True, capture_output=True,
+                              text=True).stdout
+
+    git("init", "-q")
+    git("add", "registry.toml")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    assert icor(*ADD).exit_code == 0
+    assert git("status", "--porcelain", "--untracked-files=all") == " M registry.toml\n"
+
+
+def test_a_lock_file_left_by_an_old_version_or_another_user_is_ignored(
+    icor: Run, registry_file: Path
+) -> None:
+    """Earlier versions locked ``registry.toml.lock``; one left behind, even unreadable,
+    locks nobody out."""
+    stale = registry_file.with_name("registry.toml.lock")
+    stale.write_text("", encoding="utf-8")
+    stale.chmod(0)
+    assert icor(*ADD).exit_code == 0
+
+
+def test_waits_for_the_lock_then_works_on_the_file_the_other_writer_left(
+    icor: Run, registry_file: Path
+) -> None:
+    """A writer holding the lock replaces the file (a new inode) and then releases the
+    lock on the old one: the waiting icor must not write over the new file."""
+    theirs = registry_file.read_bytes().replace(b'name = "Bloque Democratico Popular"',
+                                                b'name = "Bloque Democratico Popular!"')
+    env = {**os.environ, "ICOR_LOCK_TIMEOUT": "30"}
+    from conftest import _icor_command
+
+    with registry_file.open("rb") as old:
+        fcntl.flock(old, fcntl.LOCK_EX)
+        waiting = subprocess.Popen([*_icor_command(), *ADD], env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        import time
+
+        time.sleep(0.5)
+        assert waiting.poll() is None  # still waiting for the lock
+        replacement = registry_file.with_name("other-writer.tmp")
+        replacement.write_bytes(theirs)
+        replacement.replace(registry_file)
+    _, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    text = registry_file.read_text(encoding="utf-8")
+    assert 'name = "Bloque Democratico Popular!"' in text  # their change survived
+    assert "[members.nkp]" in text  # and so did ours
 
 
 def test_bad_lock_timeout_is_a_usage_error(
@@ -294,6 +376,32 @@ def test_a_change_made_underneath_is_kept(
     assert temporaries(registry_file.parent) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to tell fds apart")
+def test_a_change_landing_while_the_new_file_is_written_is_kept(
+    invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lost update: an in-place edit by a program that takes no lock lands while icor
+    writes its temporary file. The check must come after the write, right before the
+    rename."""
+    theirs = registry_file.read_bytes().replace(b'name = "Bloque Democratico Popular"',
+                                                b'name = "Bloque Democratico Popular!"')
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if is_temporary(fd):
+            with registry_file.open("r+b") as file:  # in place: same inode
+                file.write(theirs)
+                file.truncate()
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = invoke(*ADD)
+    assert result.exit_code == 4, result.stderr
+    assert "their change is kept" in result.stderr
+    assert registry_file.read_bytes() == theirs
+    assert sorted(p.name for p in registry_file.parent.iterdir()) == ["registry.toml"]
+
+
 def test_stale_temporary_files_are_removed_under_the_lock(
     invoke: Run, registry_file: Path
 ) -> None:
@@ -309,21 +417,4 @@ def test_missing_file_is_exit_3(invoke: Run, tmp_path: Path,
     result = invoke(*ADD)
     assert result.exit_code == 3
     assert "no such file" in result.stderr
-    assert list(tmp_path.iterdir()) == []  # not even a lock file
-
-
-def test_lock_file_has_the_registrys_permission_bits(invoke: Run, registry_file: Path) -> None:
-    registry_file.chmod(0o664)
-    assert invoke(*ADD).exit_code == 0
-    assert stat.S_IMODE(save.lock_path(registry_file).stat().st_mode) & 0o060 == 0o060
-
-
-def test_lock_file_that_cannot_be_created_is_exit_3(
-    invoke: Run, untouched: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory", encoding="utf-8")
-    monkeypatch.setattr(save, "lock_path", lambda path: blocker / "x.lock")
-    result = invoke(*ADD)
-    assert result.exit_code == 3
-    assert "cannot create the lock file" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, SHIPPED, Result
+from conftest import FIXTURE, ROOT, Result
 
 from icor_cli.countries import ALPHA_2
 from icor_cli.jsonschema import registry_schema, schema_text
@@ -42,7 +42,7 @@ def validator() -> jsonschema.protocols.Validator:
 
 @pytest.fixture
 def shipped() -> dict[str, Any]:
-    with SHIPPED.open("rb") as stream:
+    with FIXTURE.open("rb") as stream:
         data: dict[str, Any] = as_json(tomllib.load(stream))
     return data
 
@@ -168,11 +168,11 @@ def test_taplo_checks_registry_toml_against_the_schema(tmp_path: Any) -> None:
     for name in (".taplo.toml", "registry.schema.json"):
         shutil.copyfile(ROOT / name, tmp_path / name)
     registry = tmp_path / "registry.toml"
-    shutil.copyfile(SHIPPED, registry)
+    shutil.copyfile(FIXTURE, registry)
     good = subprocess.run([taplo, "check", "registry.toml"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert good.returncode == 0, good.stderr
-    registry.write_text(SHIPPED.read_text(encoding="utf-8").replace(
+    registry.write_text(FIXTURE.read_text(encoding="utf-8").replace(
         'country = "PK"', 'country = "XX"', 1), encoding="utf-8")
     bad = subprocess.run([taplo, "check", "registry.toml"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=120)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_list import TERMINAL, check_golden, plain
@@ -36,7 +36,7 @@ def found(invoke: Run, *args: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return load(RegistrySource(SHIPPED, "registry.toml")).registry
+    return load(RegistrySource(FIXTURE, "registry.toml")).registry
 
 
 # --- Rules -------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_search_is_linear(registry: Registry) -> None:
 
 
 def test_one_letter_words_must_start_a_word(icor: Run) -> None:
-    result = icor("-r", str(SHIPPED), "search", "m.l.p.d", "--format", "json")
+    result = icor("-r", str(FIXTURE), "search", "m.l.p.d", "--format", "json")
     hits = json.loads(result.stdout)
     assert hits[0]["id"] == "mlpd" and hits[0]["match"] == "exact"
     # Every other hit has a word starting with each of m, l, p and d somewhere.

@@ -11,15 +11,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURE
 
-from tests.conftest import SHIPPED
-
-HEAVY = {"rich", "anyascii", "pycountry", "tomli_w", "importlib.metadata"}
+HEAVY = {"rich", "anyascii", "pycountry", "tomli_w"}
 
 
 def imported(*args: str, **env: str) -> set[str]:
     """The modules an ``icor`` process imports, from ``python -X importtime``."""
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED), **env}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE), **env}
     environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
     environment.update(env)
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli", *args],
@@ -51,7 +50,7 @@ def test_help_does_not_load_the_models() -> None:
 
 def test_a_bad_country_gets_suggestions_from_the_generated_table() -> None:
     """Suggestions come from icor_cli.country_table: pycountry's database is not loaded."""
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli",
                            "list", "--country", "Germny"],
                           capture_output=True, text=True, env=environment, check=False)
@@ -59,13 +58,6 @@ def test_a_bad_country_gets_suggestions_from_the_generated_table() -> None:
     assert "did you mean Germany (DE)?" in done.stderr
     assert "pycountry" not in {line.rsplit("|", 1)[1].strip()
                            for line in done.stderr.splitlines() if "import time:" in line}
-
-
-def test_plugins_a_user_enables_are_still_looked_up() -> None:
-    """icor disables Pydantic plugins only by default: an explicit choice is kept, and
-    the real plugin loader (with importlib.metadata) is used."""
-    assert "importlib.metadata" in imported("list", "--format", "json",
-                                            PYDANTIC_DISABLE_PLUGINS="")
 
 
 @pytest.mark.parametrize(("args", "command"), [
@@ -90,7 +82,7 @@ def test_the_invoked_command_is_found_past_global_options(args: list[str],
 
 
 def test_one_command_built_per_run_still_suggests_and_completes() -> None:
-    environment = {**os.environ, "ICOR_REGISTRY": str(SHIPPED)}
+    environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
     wrong = subprocess.run([sys.executable, "-m", "icor_cli", "lst"], capture_output=True,
                            text=True, env=environment, check=False)
     assert wrong.returncode == 2
@@ -103,13 +95,14 @@ def test_one_command_built_per_run_still_suggests_and_completes() -> None:
 
 
 def test_importing_the_package_changes_nothing_in_the_host_process() -> None:
-    """The start-up shortcuts are the console script's; a program that imports icor_cli
-    keeps its own Pydantic plugins."""
-    probe = ("import os, sys, icor_cli.cli, icor_cli.models; "
+    """The start-up settings are the console script's; a program that imports icor_cli
+    keeps its own environment and signal handlers (only icor_cli.main, the console
+    script itself, sets them)."""
+    probe = ("import os, signal, sys, icor_cli.cli, icor_cli.models, icor_cli.store; "
              "print('PYDANTIC_DISABLE_PLUGINS' in os.environ, "
-             "'__file__' in vars(sys.modules['pydantic.plugin._loader']))")
+             "signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
     environment = dict(os.environ)
     environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=environment, check=True)
-    assert done.stdout.split() == ["False", "True"]  # no default set; the real loader
+    assert done.stdout.split() == ["False", "True"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli
-from conftest import SHIPPED
+from conftest import FIXTURE
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -42,7 +42,7 @@ class RegistryMachine(RuleBasedStateMachine):
         super().__init__()
         self.directory = Path(tempfile.mkdtemp(prefix="icor-state-"))
         self.path = self.directory / "registry.toml"
-        shutil.copyfile(SHIPPED, self.path)
+        shutil.copyfile(FIXTURE, self.path)
         self.runner = CliRunner()
         data = tomli.loads(self.path.read_text(encoding="utf-8"))
         self.expected: dict[str, dict[str, Any]] = data["members"]

@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-
-from tests.conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 Run = Callable[..., Result]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -16,7 +15,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 @pytest.mark.parametrize("columns", [30, 40, 46, 47, 50, 60, 72, 100, 140])
 @pytest.mark.parametrize("by", ["region", "country"])
 def test_every_figure_survives(icor: Run, columns: int, by: str) -> None:
-    result = icor("-r", str(SHIPPED), "stats", "--by", by, "--format", "table",
+    result = icor("-r", str(FIXTURE), "stats", "--by", by, "--format", "table",
                   env={"ICOR_FORCE_TERMINAL": "1", "COLUMNS": str(columns)})
     assert result.exit_code == 0, result.stderr
     text = ANSI.sub("", result.stdout)

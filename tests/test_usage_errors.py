@@ -6,8 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import Result
+from conftest import Result
 
 Run = Callable[..., Result]
 

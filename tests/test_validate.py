@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SHIPPED, Result
+from conftest import FIXTURE, Result
 
 Run = Callable[..., Result]
 
@@ -101,7 +100,7 @@ def findings(invoke: Run, path: Path, *extra: str) -> tuple[Result, list[dict[st
 
 
 def test_shipped_registry_is_clean_under_strict(icor: Run, tmp_path: Path) -> None:
-    result = icor("-r", str(SHIPPED), "validate", "--strict", cwd=tmp_path)
+    result = icor("-r", str(FIXTURE), "validate", "--strict", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.strip().endswith(
@@ -112,7 +111,7 @@ def test_shipped_registry_is_clean_under_strict(icor: Run, tmp_path: Path) -> No
 def test_status_change_names_the_figures_that_no_longer_match(
     invoke: Run, tmp_path: Path, member: str
 ) -> None:
-    text = SHIPPED.read_text("utf-8")
+    text = FIXTURE.read_text("utf-8")
     start = text.index(f"[members.{member}]")
     end = text.index("\n\n", start)
     block = text[start:end]
@@ -453,7 +452,7 @@ def test_github_format(invoke: Run, tmp_path: Path) -> None:
 
 
 def test_json_format_of_a_clean_file_is_an_empty_list(invoke: Run) -> None:
-    result = invoke("-r", str(SHIPPED), "validate", "--format", "json")
+    result = invoke("-r", str(FIXTURE), "validate", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
 
@@ -462,9 +461,9 @@ def test_relative_file_names_in_findings(icor: Run, tmp_path: Path) -> None:
     sub = tmp_path / "data"
     sub.mkdir()
     write(sub, canonical().replace("total = 3", "total = 9"))
-    result = icor("validate", "-f", "json", cwd=sub, env={"ICOR_REGISTRY": ""})
+    result = icor("validate", "-f", "json", cwd=sub, env={"ICOR_REGISTRY": None})
     assert json.loads(result.stdout)[0]["file"] == "registry.toml"
     deeper = sub / "x" / "y"
     deeper.mkdir(parents=True)
-    result = icor("validate", "-f", "json", cwd=deeper, env={"ICOR_REGISTRY": ""})
+    result = icor("validate", "-f", "json", cwd=deeper, env={"ICOR_REGISTRY": None})
     assert json.loads(result.stdout)[0]["file"] == str(sub / "registry.toml")

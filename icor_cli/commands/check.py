@@ -49,6 +49,7 @@ def validate(
       icor validate --strict --format github
       icor validate --format json | jq '.[] | .message'
     """
+    from icor_cli import verdict
     from icor_cli.checks import run_checks
     from icor_cli.errors import RegistryIOError
     from icor_cli.render import findings as render
@@ -61,13 +62,15 @@ def validate(
         if chosen is ReportFormat.github:
             render.render_github_failure(where.display, str(error))
         raise
+    failed = bool(report.errors or (strict and report.warnings))
+    verdict.set(1 if failed else 0)
     if chosen is ReportFormat.json:
         render.render_json(report)
     elif chosen is ReportFormat.github:
         render.render_github(report, where.display)
     else:
         render.render_text(report, where.display)
-    if report.errors or (strict and report.warnings):
+    if failed:
         raise typer.Exit(1)
 
 

@@ -106,7 +106,7 @@ def sync(
     ] = None,
     dry_run: DryRun = False,
 ) -> None:
-    """Set every stated figure to the actual count (after the published page was updated).
+    """Set every stated figure to the actual count, once the published page matches.
 
     By region too, where the file states figures by region. --as-of and --source replace
     the recorded date and source; without them those are kept.

@@ -43,7 +43,12 @@ def console(stderr: bool = False) -> Console:
 
 
 def write_error(message: str) -> None:
-    """One line on stderr; coloured only for a person looking at a terminal."""
+    """One line on stderr; coloured only for a person looking at a terminal. Control
+    characters and line breaks that values brought into the message are escaped, so it
+    stays one line that cannot start a GitHub workflow command or drive a terminal."""
+    from icor_cli.escape import visible
+
+    message = visible(message)
     if is_terminal(sys.stderr) and not no_color():
         sys.stderr.write(f"\x1b[1;31micor: error:\x1b[0m {message}\n")
     else:
@@ -52,6 +57,9 @@ def write_error(message: str) -> None:
 
 
 def write_location_error(line: str) -> None:
-    """A ``file:line:col: message`` line on stderr, as compilers and linters print them."""
-    sys.stderr.write(line + "\n")
+    """A ``file:line:col: message`` line on stderr, as compilers and linters print them,
+    escaped as ``write_error`` escapes."""
+    from icor_cli.escape import visible
+
+    sys.stderr.write(visible(line) + "\n")
     sys.stderr.flush()
