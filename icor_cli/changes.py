@@ -136,6 +136,42 @@ def _member_findings(registry: Registry, member_id: str,
                 yield severity, f"{name} {message}"
 
 
+_SKIPPED = frozenset({"format", "counts", "hygiene", "countries", "regions"})
+_TEXT_FIELDS = ("abbreviation", "name", "name_en", "deactivation_reason", "notes")
+
+
+def _findings_of(registry: Registry, wanted: set[str]) -> dict[str, set[tuple[str, str]]]:
+    from icor_cli.checks import check_registry, text_problems
+
+    found: dict[str, set[tuple[str, str]]] = {member_id: set() for member_id in wanted}
+    for finding in check_registry(registry, "", "", skip=_SKIPPED):
+        if finding.member in found:
+            found[finding.member].add((finding.severity, finding.message))
+    for member_id in wanted & registry.members.keys():
+        member = registry.members[member_id]
+        for name in _TEXT_FIELDS:
+            value = getattr(member, name)
+            if value is not None:
+                for severity, message in text_problems(value, multiline=name == "notes"):
+                    found[member_id].add((severity, f"{name} {message}"))
+    return found
+
+
+def validate_members(before: Registry, after: Registry,
+                     member_ids: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """``validate_change`` for many members at once (one pass of the checks, for
+    ``import``): each member's new (errors, warnings)."""
+    wanted = set(member_ids)
+    old = _findings_of(before, wanted)
+    new = _findings_of(after, wanted)
+    result: dict[str, tuple[list[str], list[str]]] = {}
+    for member_id in member_ids:
+        fresh = sorted(new[member_id] - old[member_id])
+        result[member_id] = ([m for s, m in fresh if s == "error"],
+                             [m for s, m in fresh if s != "error"])
+    return result
+
+
 def validate_change(before: Registry, after: Registry, member_id: str) -> list[str]:
     """Refuse a change that brings a new error for the member (a duplicate abbreviation, a
     date before the organisation was founded, a control character...); return the new

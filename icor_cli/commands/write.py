@@ -466,7 +466,7 @@ def fmt(
 
 
 def register(app: typer.Typer) -> None:
-    from icor_cli.commands import edit, stated
+    from icor_cli.commands import edit, importing, stated
 
     app.command("add")(add)
     app.command("deactivate")(deactivate)
@@ -474,3 +474,4 @@ def register(app: typer.Typer) -> None:
     app.command("fmt")(fmt)
     edit.register(app)
     stated.register(app)
+    importing.register(app)
