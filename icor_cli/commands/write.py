@@ -21,7 +21,7 @@ from icor_cli.commands import source
 if TYPE_CHECKING:
     import datetime as dt
 
-    from icor_cli.changes import Change, NewMember
+    from icor_cli.changes import Change
     from icor_cli.figures import Figure
     from icor_cli.models import Registry
     from icor_cli.store import Loaded, RegistrySource
@@ -192,46 +192,6 @@ def _interactive() -> bool:
 # --- add -------------------------------------------------------------------------------
 
 
-def _ask(label: str) -> str:
-    from icor_cli.inputs import clean_text
-
-    while True:
-        answer = clean_text(typer.prompt(label, err=True))
-        if answer:
-            return answer
-
-
-def prompt_missing(registry: Registry, new: NewMember) -> None:
-    """Ask for each missing required field; the region as a choice, unless the country's
-    members already settle it."""
-    from icor_cli.countries import resolve_country
-    from icor_cli.errors import UsageError
-    from icor_cli.query import inferred_region, resolve_region
-
-    if not new.abbreviation:
-        new.abbreviation = _ask("Abbreviation (as published)")
-    if not new.name:
-        new.name = _ask("Name (in the original language)")
-    while not new.country:
-        try:
-            new.country = resolve_country(_ask("Country (ISO code or English name)"))
-        except UsageError as error:
-            typer.echo(f"icor: {error}", err=True)
-    if new.region or inferred_region(registry, resolve_country(new.country)):
-        return
-    choices = list(registry.regions)
-    typer.echo("Regions: " + ", ".join(f"{i}) {r}" for i, r in enumerate(choices, 1)), err=True)
-    while not new.region:
-        answer = _ask(f"Region [1-{len(choices)} or name]")
-        if answer.isdigit() and 1 <= int(answer) <= len(choices):
-            new.region = choices[int(answer) - 1]
-            continue
-        try:
-            new.region = resolve_region(registry, answer)
-        except UsageError as error:
-            typer.echo(f"icor: {error}", err=True)
-
-
 def add(
     ctx: typer.Context,
     abbreviation: Annotated[
@@ -252,8 +212,9 @@ def add(
                                  "default: the region of the country's members."),
     ] = None,
     founding: Annotated[
-        bool, typer.Option("--founding", help="A founding member of ICOR."),
-    ] = False,
+        bool | None, typer.Option("--founding/--no-founding", show_default=False,
+                                  help="A founding member of ICOR (default: not)."),
+    ] = None,
     joined: Annotated[
         str | None, typer.Option("--joined", metavar="YYYY-MM-DD", help="Date it joined."),
     ] = None,
@@ -264,13 +225,19 @@ def add(
     ] = None,
     dry_run: DryRun = False,
     update_stated: UpdateStated = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="On a terminal, write without asking to "
+                           "confirm."),
+    ] = False,
 ) -> None:
     """Add an active member; print its id.
 
     The id is the abbreviation transliterated to a lowercase slug (БКП -> bkp); when taken,
     the country code is appended (pcr-fr), then -2, -3. On a terminal, missing required
-    fields are asked for; otherwise they are an error (exit 2) naming every one. Nothing is
-    written if the result would be invalid (duplicate abbreviation, unknown country or
+    fields are asked for, with every other field not given (Enter skips an optional
+    one), and the new member is shown to confirm (--yes skips that); otherwise missing
+    fields are an error (exit 2) naming every one. Nothing is written if the result
+    would be invalid (duplicate abbreviation, unknown country or
     region: exit 2).
 
     \b
@@ -289,13 +256,20 @@ def add(
         abbreviation=clean_text(abbreviation, "--abbreviation"),
         name=clean_text(name, "--name"), name_en=clean_text(name_en, "--name-en"),
         country=clean_text(country, "--country"), region=clean_text(region, "--region"),
-        founding=founding, joined=parse_date(joined, "--joined") if joined else None,
+        founding=bool(founding), joined=parse_date(joined, "--joined") if joined else None,
         notes=clean_notes(notes),
     )
     if _interactive() and (missing_options(new) or not new.region):
+        from icor_cli.commands import prompts
+
         if not dry_run:
             refuse_bundled(where)
-        prompt_missing(load(where).registry, new)
+        registry = load(where).registry
+        prompts.ask_missing(registry, new, founding_given=founding is not None)
+        planned = prompts.plan(registry, new)
+        if not yes and not prompts.confirm(planned, registry):
+            _say(where, "not added; nothing written")
+            return
     change = apply_change(where, lambda registry: plan_add(registry, new),
                           dry_run=dry_run, update_stated=update_stated)
     if not dry_run:
