@@ -17,7 +17,14 @@ from typing import Any
 from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid
 from icor_cli.escape import excerpt
-from icor_cli.models import Registry
+from icor_cli.models import (
+    FIGURE_WORDS,
+    FREE_TEXT_FIELDS,
+    MULTILINE_FIELDS,
+    ORGANISATION_TEXT_FIELDS,
+    STATED_FIGURES,
+    Registry,
+)
 from icor_cli.store import (
     RegistrySource,
     build,
@@ -130,17 +137,12 @@ def check_counts(ctx: Context) -> Iterator[Finding]:
     """Each stated figure equals the registry's actual one."""
     stated = ctx.registry.stated
     actual = ctx.registry.counts()
-    figures = (
-        ("active", "active members", stated.active, actual.active),
-        ("inactive", "inactive members", stated.inactive, actual.inactive),
-        ("total", "members in total", stated.total, actual.total),
-        ("countries", "countries", stated.countries, actual.countries),
-    )
-    for key, what, said, real in figures:
+    for key in STATED_FIGURES:
+        said, real = getattr(stated, key), getattr(actual, key)
         if said != real:
             yield ctx.finding("counts", "error", ("stated", key),
-                              f"stated {key} is {said} but the registry has {real} {what}; "
-                              + SYNC_HINT)
+                              f"stated {key} is {said} but the registry has {real} "
+                              f"{FIGURE_WORDS[key]}; " + SYNC_HINT)
     for region, said in stated.active_by_region.items():
         real = actual.active_by_region.get(region, 0)
         if said != real:
@@ -237,23 +239,20 @@ def text_problems(text: str, multiline: bool = False,
     return problems
 
 
-_MEMBER_TEXT = ("abbreviation", "name", "name_en", "deactivation_reason", "notes")
-
-
 def _texts(registry: Registry) -> Iterator[tuple[tuple[str, ...], str, str | None]]:
-    organisation = registry.organisation.model_dump(exclude_none=True)
-    for key, value in organisation.items():
-        if isinstance(value, str):
-            yield ("organisation", key), value, None
+    organisation = registry.organisation.__dict__
+    for key in ORGANISATION_TEXT_FIELDS:
+        if organisation[key] is not None:
+            yield ("organisation", key), organisation[key], None
     for index, region in enumerate(registry.regions):
         yield ("regions", str(index)), region, None
     if registry.stated.source:
         yield ("stated", "source"), registry.stated.source, None
     for member_id, member in registry.members.items():
-        for field in _MEMBER_TEXT:
-            value = getattr(member, field)
-            if value is not None:
-                yield ("members", member_id, field), value, member_id
+        fields = member.__dict__
+        for field in FREE_TEXT_FIELDS:
+            if fields[field] is not None:
+                yield ("members", member_id, field), fields[field], member_id
 
 
 _SEP = "\ue000"  # a private-use character: no rule matches it, and it ends words
@@ -312,20 +311,16 @@ def check_hygiene(ctx: Context) -> Iterator[Finding]:
     if registry.stated.source:
         singles.append(registry.stated.source)
     head = len(singles)
+    single_fields = [f for f in FREE_TEXT_FIELDS if f not in MULTILINE_FIELDS]
     for member in registry.members.values():
         fields = member.__dict__
-        singles.append(fields["abbreviation"])
-        singles.append(fields["name"])
-        for key in ("name_en", "deactivation_reason"):
-            if fields[key] is not None:
-                singles.append(fields[key])
-        if fields["notes"] is not None:
-            notes.append(fields["notes"])
+        singles.extend(fields[key] for key in single_fields if fields[key] is not None)
+        notes.extend(fields[key] for key in MULTILINE_FIELDS if fields[key] is not None)
     exported = _SEP + _SEP.join(singles[head:]) + _SEP + _SEP.join(notes)
     if not _maybe_unclean(_SEP.join(singles), _SEP.join(notes), exported):
         return
     for path, value, member_id in _texts(registry):
-        for severity, message in text_problems(value, multiline=path[-1] == "notes",
+        for severity, message in text_problems(value, multiline=path[-1] in MULTILINE_FIELDS,
                                                exported=member_id is not None):
             yield ctx.finding("hygiene", severity, path,
                               f"{'.'.join(path)} {message}", member_id)

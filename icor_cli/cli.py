@@ -116,6 +116,12 @@ def _global(
                      help="Registry file (default: $ICOR_REGISTRY, the nearest registry.toml "
                           "upward, else the bundled copy)."),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="REV",
+                     help="Read the registry as it was at git revision REV (read commands "
+                          "only; -r - reads it from standard input)."),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True,
@@ -130,15 +136,18 @@ def _global(
       icor list --region Asia --format json | jq length
       icor validate --strict
     """
-    ctx.obj = registry
+    from icor_cli.commands import Invocation
+
+    ctx.obj = Invocation(registry, at)
 
 
 def register() -> None:
-    from icor_cli.commands import check, read, write
+    from icor_cli.commands import check, history, read, write
 
     check.register(app)
     read.register(app)
     write.register(app)
+    history.register(app)
 
 
 register()
@@ -151,7 +160,7 @@ def invoked_command(args: list[str]) -> str | None:
     for word in words:
         if word in ("-h", "--help", "--version"):
             return None
-        if word in ("-r", "--registry"):
+        if word in ("-r", "--registry", "--at"):
             next(words, None)
         elif word != "--" and not word.startswith("-"):
             names = {info.name for info in app.registered_commands}

@@ -16,6 +16,9 @@ from icor_cli.unicodesets import BIDI_CONTROL
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional controls, and the
 # byte-order mark: what changes how a terminal or a log shows the text around it.
 _UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff{BIDI_CONTROL}]")
+# What ``visible`` escapes less the C0 controls, which JSON escapes itself inside strings
+# (and whose line feeds and tabs outside strings are the JSON text's own layout).
+_RAW_IN_JSON = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029\\ufeff{BIDI_CONTROL}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 EXCERPT = 80  # characters of a value quoted in a message
 
@@ -45,3 +48,10 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text)
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text with the characters ``visible`` escapes written as ``\\uXXXX`` escapes,
+    which mean the same to every JSON reader (the encoder leaves C1 controls, line
+    separators and bidirectional controls raw)."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)

@@ -7,7 +7,7 @@ this module adapts it to what a TOML file can hold and adds what the models chec
 - member ids are checked with ``propertyNames`` (not ``patternProperties``, which would let
   a key that breaks the pattern through unchecked);
 - country codes become an ``enum`` of ISO 3166-1 alpha-2 codes (``countries.ALPHA_2``);
-- every property gets a description, shown by editors on hover.
+- every property keeps the description the models give it, shown by editors on hover.
 
 What JSON Schema cannot say (regions declared in the file's own ``regions``, unique and
 folded-unique abbreviations, dates consistent with status, stated counts) stays in
@@ -35,56 +35,6 @@ _DEFS = {
     "Member": "One member party or organisation. Unknown fields are errors.",
 }
 
-_DATE = "A TOML local date, e.g. 2010-10-06."
-
-_PROPERTIES: dict[str, dict[str, str]] = {
-    "Registry": {
-        "schema_version": "Version of this file format; 1.",
-        "organisation": "The organisation's own facts.",
-        "regions": "The regions the organisation uses, in display order. Every member's "
-                   "`region` is one of them.",
-        "stated": "The publicly stated counts that `icor validate` checks against the "
-                  "members.",
-        "members": "One table per member, keyed by its id: a stable lowercase ASCII slug "
-                   "([a-z0-9][a-z0-9-]*, at most 64 characters) that never changes and is "
-                   "never reused.",
-    },
-    "Organisation": {
-        "name": "Full name, as published.",
-        "short_name": "Short name or abbreviation, e.g. ICOR.",
-        "founded": f"Founding date. {_DATE}",
-        "office": "Name of the office, as published.",
-        "address": "Postal address of the office.",
-        "country": "Country of the office: ISO 3166-1 alpha-2 code, upper case.",
-        "phone": "Telephone number, as published.",
-        "website": "Web address.",
-    },
-    "Stated": {
-        "active": "Stated number of active members.",
-        "inactive": "Stated number of inactive members.",
-        "total": "Stated number of members in total.",
-        "countries": "Stated number of countries with members.",
-        "active_by_region": "Stated number of active members per region; keys are names "
-                            "from `regions`.",
-        "source": "Where the stated counts were published.",
-        "as_of": f"When the stated counts were published or last checked. {_DATE}",
-    },
-    "Member": {
-        "abbreviation": "Abbreviation as published, in any script (e.g. MLPD, БКП). Unique.",
-        "name": "Name in the original language and script, as published.",
-        "name_en": "English name.",
-        "country": "ISO 3166-1 alpha-2 country code, upper case (e.g. DE, TR).",
-        "region": "One of the file's `regions`.",
-        "status": "active or inactive. Members are never deleted, only deactivated.",
-        "founding": "true for a founding member of the organisation.",
-        "joined": f"Date the member joined. {_DATE}",
-        "deactivated": f"Date the member became inactive (inactive members only). {_DATE}",
-        "deactivation_reason": "Why the member became inactive (inactive members only).",
-        "notes": "Free text: sources, corrections of the published data. May span lines.",
-    },
-}
-
-
 def _without_null(node: dict[str, Any]) -> dict[str, Any]:
     """``anyOf: [X, {type: null}]`` with ``default: null`` → ``X`` (a TOML file leaves an
     optional field out; it cannot write null)."""
@@ -106,18 +56,16 @@ def _country_ref(node: dict[str, Any]) -> dict[str, Any]:
     return {**kept, "$ref": "#/$defs/CountryCode"}
 
 
-def _describe(model: str, properties: dict[str, Any]) -> None:
-    descriptions = _PROPERTIES[model]
-    for name, node in properties.items():
+def _untitle(properties: dict[str, Any]) -> None:
+    """Pydantic titles each property after its name; the descriptions say more."""
+    for node in properties.values():
         node.pop("title", None)
-        if name in descriptions:
-            node["description"] = descriptions[name]
 
 
 def registry_schema() -> dict[str, Any]:
     """The schema of ``registry.toml`` as a JSON-ready dict."""
     from icor_cli.countries import ALPHA_2
-    from icor_cli.models import SLUG_PATTERN, Registry
+    from icor_cli.models import MAX_ID_LENGTH, SLUG_PATTERN, Registry
 
     schema: dict[str, Any] = Registry.model_json_schema()
     defs: dict[str, Any] = schema["$defs"]
@@ -127,13 +75,13 @@ def registry_schema() -> dict[str, Any]:
             properties[key] = _without_null(properties[key])
             if key == "country":
                 properties[key] = _country_ref(properties[key])
-        _describe(name, properties)
+        _untitle(properties)
         if name in _DEFS:
             model["description"] = _DEFS[name]
 
     members = schema["properties"]["members"]
     member_schema = next(iter(members.pop("patternProperties").values()))
-    max_length = members.pop("propertyNames", {}).get("maxLength", 64)
+    max_length = members.pop("propertyNames", {}).get("maxLength", MAX_ID_LENGTH)
     members["propertyNames"] = {"pattern": SLUG_PATTERN, "maxLength": max_length}
     members["additionalProperties"] = member_schema
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     NonNegativeInt,
@@ -25,13 +26,23 @@ from pydantic import (
 from icor_cli.countries import ALPHA_2
 
 SCHEMA_VERSION = 1
+MAX_ID_LENGTH = 64
 
 # Patterns run in pydantic-core (Rust), which keeps validating 100,000 members cheap.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 TRIMMED_PATTERN = r"^\S(?:[\s\S]*\S)?$"
+_DATE = "A TOML local date, e.g. 2010-10-06."
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+
+class _FreeText:
+    """Marks a field of free text written by people (checked by ``hygiene``)."""
+
+
+FREE_TEXT = _FreeText()
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
 Text = Annotated[str, StringConstraints(pattern=TRIMMED_PATTERN)]
+FreeText = Annotated[str, StringConstraints(pattern=TRIMMED_PATTERN), FREE_TEXT]
 
 
 # A pattern rather than a Python validator: pydantic-core checks it without calling back
@@ -62,14 +73,15 @@ class Organisation(BaseModel):
 
     model_config = _STRICT
 
-    name: Text
-    short_name: Text
-    founded: dt.date
-    office: Text | None = None
-    address: Text | None = None
-    country: Country | None = None
-    phone: Text | None = None
-    website: Text | None = None
+    name: FreeText = Field(description="Full name, as published.")
+    short_name: FreeText = Field(description="Short name or abbreviation, e.g. ICOR.")
+    founded: dt.date = Field(description=f"Founding date. {_DATE}")
+    office: FreeText | None = Field(None, description="Name of the office, as published.")
+    address: FreeText | None = Field(None, description="Postal address of the office.")
+    country: Country | None = Field(
+        None, description="Country of the office: ISO 3166-1 alpha-2 code, upper case.")
+    phone: FreeText | None = Field(None, description="Telephone number, as published.")
+    website: FreeText | None = Field(None, description="Web address.")
 
 
 class Stated(BaseModel):
@@ -77,13 +89,17 @@ class Stated(BaseModel):
 
     model_config = _STRICT
 
-    active: NonNegativeInt
-    inactive: NonNegativeInt
-    total: NonNegativeInt
-    countries: NonNegativeInt
-    active_by_region: dict[str, NonNegativeInt] = Field(default_factory=dict)
-    source: Text | None = None
-    as_of: dt.date | None = None
+    active: NonNegativeInt = Field(description="Stated number of active members.")
+    inactive: NonNegativeInt = Field(description="Stated number of inactive members.")
+    total: NonNegativeInt = Field(description="Stated number of members in total.")
+    countries: NonNegativeInt = Field(description="Stated number of countries with members.")
+    active_by_region: dict[str, NonNegativeInt] = Field(
+        default_factory=dict,
+        description="Stated number of active members per region; keys are names from "
+                    "`regions`.")
+    source: FreeText | None = Field(None, description="Where the stated counts were published.")
+    as_of: dt.date | None = Field(
+        None, description=f"When the stated counts were published or last checked. {_DATE}")
 
     @field_validator("active_by_region")
     @classmethod
@@ -103,17 +119,26 @@ class Member(BaseModel):
 
     model_config = _STRICT
 
-    abbreviation: Text
-    name: Text
-    name_en: Text | None = None
-    country: Country
-    region: Annotated[Text, AfterValidator(_check_region)]
-    status: Status
-    founding: bool
-    joined: dt.date | None = None
-    deactivated: dt.date | None = None
-    deactivation_reason: Text | None = None
-    notes: Text | None = None
+    abbreviation: FreeText = Field(
+        description="Abbreviation as published, in any script (e.g. MLPD, БКП). Unique.")
+    name: FreeText = Field(description="Name in the original language and script, as "
+                                       "published.")
+    name_en: FreeText | None = Field(None, description="English name.")
+    country: Country = Field(
+        description="ISO 3166-1 alpha-2 country code, upper case (e.g. DE, TR).")
+    region: Annotated[Text, AfterValidator(_check_region)] = Field(
+        description="One of the file's `regions`.")
+    status: Status = Field(
+        description="active or inactive. Members are never deleted, only deactivated.")
+    founding: bool = Field(description="true for a founding member of the organisation.")
+    joined: dt.date | None = Field(None, description=f"Date the member joined. {_DATE}")
+    deactivated: dt.date | None = Field(
+        None, description=f"Date the member became inactive (inactive members only). {_DATE}")
+    deactivation_reason: FreeText | None = Field(
+        None, description="Why the member became inactive (inactive members only).")
+    notes: FreeText | None = Field(
+        None, description="Free text: sources, corrections of the published data. May span "
+                          "lines.")
 
     @field_validator("deactivated", "deactivation_reason")
     @classmethod
@@ -146,16 +171,32 @@ class Counts:
     active_by_region: dict[str, int]
 
 
+def _integer(value: object) -> object:
+    """``schema_version`` is an integer: ``true`` and ``1.0`` equal 1 in Python, and a
+    Literal would take them."""
+    if type(value) is not int:
+        raise ValueError(f"must be the integer {SCHEMA_VERSION} (got {type(value).__name__})")
+    return value
+
+
 class Registry(BaseModel):
     """The whole file."""
 
     model_config = _STRICT
 
-    schema_version: Literal[1]
-    organisation: Organisation
-    regions: Annotated[list[Text], Field(min_length=1)]
-    stated: Stated
-    members: dict[Slug, Member]
+    schema_version: Annotated[Literal[1], BeforeValidator(_integer)] = Field(
+        description="Version of this file format; 1.")
+    organisation: Organisation = Field(description="The organisation's own facts.")
+    regions: Annotated[list[Text], Field(min_length=1)] = Field(
+        description="The regions the organisation uses, in display order. Every member's "
+                    "`region` is one of them.")
+    stated: Stated = Field(
+        description="The publicly stated counts that `icor validate` checks against the "
+                    "members.")
+    members: dict[Slug, Member] = Field(
+        description="One table per member, keyed by its id: a stable lowercase ASCII slug "
+                    f"([a-z0-9][a-z0-9-]*, at most {MAX_ID_LENGTH} characters) that never "
+                    "changes and is never reused.")
 
     @field_validator("regions")
     @classmethod
@@ -216,3 +257,34 @@ class Registry(BaseModel):
 
             data["stated"]["active_by_region"] = dict(sorted(by_region.items(), key=place))
         return data
+
+
+# --- Facts derived from the models, for columns, checks, choices and the JSON Schema ------
+
+#: The file's member fields, in the file's (and every output's) order.
+MEMBER_FIELDS: tuple[str, ...] = tuple(Member.model_fields)
+#: Keys of a member record in every output format: ``id``, then the member fields.
+MEMBER_COLUMNS: tuple[str, ...] = ("id", *MEMBER_FIELDS)
+#: Member fields of free text, which ``hygiene`` checks.
+FREE_TEXT_FIELDS: tuple[str, ...] = tuple(
+    name for name, field in Member.model_fields.items() if FREE_TEXT in field.metadata)
+#: The only field whose text may span lines.
+MULTILINE_FIELDS: tuple[str, ...] = ("notes",)
+#: The organisation's fields of free text.
+ORGANISATION_TEXT_FIELDS: tuple[str, ...] = tuple(
+    name for name, field in Organisation.model_fields.items() if FREE_TEXT in field.metadata)
+#: The stated whole-registry figures, in order; ``active_by_region`` comes after them.
+STATED_FIGURES: tuple[str, ...] = tuple(
+    name for name, field in Stated.model_fields.items() if field.annotation is int)
+#: How each stated figure is worded in messages ("... has 57 active members").
+FIGURE_WORDS: dict[str, str] = {"active": "active members", "inactive": "inactive members",
+                                "total": "members in total", "countries": "countries"}
+#: ``--status``: a member status, or every member.
+STATUS_CHOICES: tuple[str, ...] = (*STATUSES, "all")
+#: ``--sort``: the member fields a list sorts by (``region`` keeps the file's region order).
+SORT_KEYS: tuple[str, ...] = ("region", "id", "abbreviation", "name", "country", "status",
+                              "joined")
+#: ``--format`` of list, show, search and stats.
+OUTPUT_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "tsv")
+#: ``--format`` of validate (and every command that reports findings).
+REPORT_FORMATS: tuple[str, ...] = ("text", "json", "github")

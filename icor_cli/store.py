@@ -7,9 +7,10 @@ with ``file:line:col``; loading raises ``RegistryInvalid`` carrying all of them.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,11 @@ if TYPE_CHECKING:
 
 FILENAME = "registry.toml"
 ENV_VAR = "ICOR_REGISTRY"
-MAX_NESTING = 100
+# tomli recurses once or twice per level: past about 390 levels of arrays or inline
+# tables, or about 990 parts of a dotted key, it cannot read a file (the README says so).
+# The scan that locates such a place looks for the first one past these depths.
+MAX_NESTING = 300
+MAX_KEY_PARTS = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,10 @@ class RegistrySource:
     path: Path
     display: str
     bundled: bool = False
+    # Read from memory instead of ``path`` (``-r -``, ``--at REV``); ``readonly`` says why
+    # writing is refused (exit 2).
+    content: bytes | None = None
+    readonly: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +56,14 @@ class Loaded:
 
 def _display(path: Path, cwd: Path) -> str:
     """Relative to the working directory when the file is below it (as linters print,
-    and as GitHub needs for annotations), else as given."""
+    and as GitHub needs for annotations), else as given; control characters and line
+    breaks in the name escaped, as in every message."""
+    from icor_cli.escape import visible
+
     try:
-        return str(path.absolute().relative_to(cwd.absolute()))
+        return visible(str(path.absolute().relative_to(cwd.absolute())))
     except ValueError:
-        return str(path)
+        return visible(str(path))
 
 
 def bundled_registry() -> Path:
@@ -100,6 +112,9 @@ MAX_BYTES = 1 << 30
 def read_bytes(source: RegistrySource) -> bytes:
     """The file's bytes. Only a regular file is read: a FIFO, a device or a directory is
     an I/O error at once, never a hang or an endless read."""
+    if source.content is not None:  # -r -, --at REV: already read
+        progress.start(len(source.content), source.display)
+        return source.content
     try:
         fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -151,18 +166,31 @@ def decode(raw: bytes, display: str) -> str:
         raise RegistryInvalid([finding]) from None
 
 
-def _nesting_position(text: str) -> tuple[int, int]:
-    """Where brackets first open deeper than ``MAX_NESTING`` (strings are not skipped:
-    this only runs after the parser already refused the nesting)."""
-    depth = 0
-    for offset, char in enumerate(text):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return _position(text, offset)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return (1, 1)
+def _too_deep(text: str) -> Finding | None:
+    """Where the structure tomli could not read is: arrays or inline tables nested
+    deeper than ``MAX_NESTING``, or a key of more than ``MAX_KEY_PARTS`` parts."""
+    from icor_cli.tomlpos import deep_place
+
+    place = deep_place(text, MAX_NESTING, MAX_KEY_PARTS)
+    if place is None:
+        return None
+    kind, line, column = place
+    message = (f"arrays or inline tables nested more than {MAX_NESTING} levels deep"
+               if kind == "nesting" else f"a dotted key of more than {MAX_KEY_PARTS} parts")
+    return Finding("syntax", "error", "", f"TOML syntax: {message}", line, column)
+
+
+_DIGITS = re.compile(r"(?<![\w.])[+-]?\d(?:_?\d){4300,}")
+
+
+def _huge_integer(text: str) -> Finding | None:
+    """Where an integer literal longer than Python converts (4,300 digits) is."""
+    match = _DIGITS.search(text)
+    if match is None:
+        return None
+    line, column = _position(text, match.start())
+    return Finding("syntax", "error", "", "TOML syntax: an integer of more than 4,300 digits",
+                   line, column)
 
 
 def parse(text: str, display: str) -> dict[str, Any]:
@@ -176,9 +204,11 @@ def parse(text: str, display: str) -> dict[str, Any]:
         finding = Finding("syntax", "error", display, f"TOML syntax: {error.msg}",
                           error.lineno, error.colno)
     except RecursionError:
-        line, column = _nesting_position(text)
-        finding = Finding("syntax", "error", display, "arrays or inline tables nested too deeply",
-                          line, column)
+        finding = replace(_too_deep(text) or Finding(
+            "syntax", "error", "", "TOML syntax: nested too deeply to read", 1, 1), file=display)
+    except ValueError:  # an integer longer than Python converts (tomli lets that through)
+        finding = replace(_huge_integer(text) or Finding(
+            "syntax", "error", "", "TOML syntax: a number too large to read", 1, 1), file=display)
     raise RegistryInvalid([finding])
 
 

@@ -242,3 +242,37 @@ class Locator:
                     return (1, 1)
             return None  # the table is there but not the key: let the full scan decide
         return None
+
+
+def deep_place(text: str, max_depth: int, max_parts: int) -> tuple[str, int, int] | None:
+    """The first place where arrays or inline tables nest deeper than ``max_depth``
+    ("nesting"), or a key has more than ``max_parts`` parts ("key"), with its line and
+    column; strings are skipped. Used only once the parser refused a file."""
+    pos, line, line_start, depth, length = 0, 1, 0, 0, len(text)
+    while pos < length:
+        if pos == line_start:
+            key = _HEADER.match(text, pos) or _KEY.match(text, pos)
+            if key and len(_split_key(key.group(2))) > max_parts:
+                return "key", line, len(key.group(1)) + 1
+        token = _TOKEN.match(text, pos)
+        if token is None:
+            pos += 1
+            continue
+        kind, end = token.lastindex, token.end()
+        if kind in (1, 2):
+            closing = (_ML_BASIC_END if kind == 1 else _ML_LITERAL_END).match(text, end)
+            end = closing.end() if closing else length
+            if "\n" in text[pos:end]:
+                line += text.count("\n", pos, end)
+                line_start = text.rfind("\n", pos, end) + 1
+        elif kind == 6:
+            depth += 1
+            if depth > max_depth:
+                return "nesting", line, pos - line_start + 1
+        elif kind == 7:
+            depth = max(depth - 1, 0)
+        elif kind == 8:
+            line += 1
+            line_start = end
+        pos = end
+    return None

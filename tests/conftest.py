@@ -7,6 +7,7 @@ Both point ICOR_REGISTRY at the copy, so no test touches the real file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -41,6 +42,17 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     annotations; tests that want them set them."""
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "ICOR_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+
+
+#: The frozen clock of every test: what icor takes as today (see icor_cli.clock).
+TODAY = dt.date(2026, 3, 15)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates that default to today are the same on every day the suite runs."""
+    epoch = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC).timestamp()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
 
 
 @pytest.fixture

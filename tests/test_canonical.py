@@ -20,11 +20,14 @@ from icor_cli.store import dump
 _scalar = st.one_of(
     st.text(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.dates(min_value=dt.date(1, 1, 1)),
+    # values the fast writer leaves to tomli-w, which then renders the whole document
+    st.floats(allow_nan=False), st.datetimes(), st.times(),
 )
 _key = st.text(min_size=0, max_size=12)
 _value: st.SearchStrategy[Any] = st.recursive(
     st.one_of(_scalar, st.lists(_scalar, max_size=4)),
-    lambda inner: st.dictionaries(_key, inner, max_size=5),
+    lambda inner: st.one_of(st.dictionaries(_key, inner, max_size=5),
+                            st.lists(st.dictionaries(_key, _scalar, max_size=2), max_size=2)),
     max_leaves=25,
 )
 
@@ -50,7 +53,8 @@ def test_shipped_registry_is_canonical_and_round_trips() -> None:
 _texts = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8"),
-        st.sampled_from([*list("aéϊаБ \t\n\xa0\u200b́Ωz_1"), "\u3000", "\ue000"]),
+        st.sampled_from([*list("aéϊаБ \t\n\xa0\u200b́Ωz_1=+-@"), "\u3000", "\ue000",
+                         "\u2066", "\u00ad", "\U000e0041", "\u2028"]),
     ),
     max_size=30,
 )
@@ -64,4 +68,5 @@ def test_prescan_never_misses_a_problem(singles: list[str], notes: list[str]) ->
     found = any(text_problems(s) for s in singles) or any(
         text_problems(n, multiline=True) for n in notes)
     if found:
-        assert _maybe_unclean(_SEP.join(singles), _SEP.join(notes))
+        exported = _SEP + _SEP.join(singles) + _SEP + _SEP.join(notes)
+        assert _maybe_unclean(_SEP.join(singles), _SEP.join(notes), exported)

@@ -17,7 +17,8 @@ COLUMNS = [Column("ID"), Column("Abbreviation", max_width=8, min_width=6),
 
 word = st.text(alphabet=string.ascii_letters + "-()", min_size=1, max_size=24)
 value = st.lists(word, min_size=1, max_size=6).map(" ".join)
-name = st.tuples(value, st.none() | value).map(lambda p: p[0] if p[1] is None else "\n".join(p))
+name = st.tuples(value, st.none() | value).map(
+    lambda p: p[0] if p[1] is None else f"{p[0]}\n{p[1]}")
 row = st.tuples(word, value, name, st.sampled_from(["DE", "TR", "IN"]))
 
 

@@ -4,12 +4,13 @@ idempotence, and refusals that leave the file as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import tomli
-from conftest import Result
+from conftest import TODAY, Result
 
 Run = Callable[..., Result]
 
@@ -42,7 +43,7 @@ def test_member_by_abbreviation_in_any_script_and_date_defaults_to_today(
     assert result.exit_code == 0, result.stderr
     data = member(registry_file, "bkp")
     assert data["status"] == "inactive"
-    assert data["deactivated"] == dt.date.today()
+    assert data["deactivated"] == TODAY
     assert "deactivation_reason" not in data
 
 
@@ -80,7 +81,7 @@ def test_reactivate_a_member_inactive_without_a_date(invoke: Run, registry_file:
     assert result.exit_code == 0, result.stderr
     data = member(registry_file, "aptuf")
     assert data["status"] == "active"
-    assert data["notes"] == f"Reactivated {dt.date.today()}; had been inactive."
+    assert data["notes"] == f"Reactivated {TODAY}; had been inactive."
     assert "inactive 2 -> 1" in result.stderr
 
 
@@ -171,3 +172,24 @@ def test_bundled_registry_is_read_only(
         result = icor(*args, cwd=tmp_path, env=env)
         assert result.exit_code == 2
         assert "read-only" in result.stderr
+
+
+def test_today_is_the_real_date_without_source_date_epoch(
+    invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert invoke("deactivate", "mlpd").exit_code == 0
+    deactivated = tomllib.loads(registry_file.read_text("utf-8"))["members"]["mlpd"][
+        "deactivated"]
+    assert deactivated in (dt.date.today(), dt.date.today() - dt.timedelta(days=1))
+
+
+def test_a_bad_source_date_epoch_is_a_usage_error(
+    invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = registry_file.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = invoke("deactivate", "mlpd")
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+    assert registry_file.read_bytes() == before

@@ -221,7 +221,12 @@ def test_sort_keys(registry_file: Path, invoke: Run, key: str) -> None:
         pairs = [(r["country"], r["id"]) for r in records]
         assert pairs == sorted(pairs)
     elif key == "status":
+        assert [r["status"] for r in records] == sorted(r["status"] for r in records)
         assert [r["status"] for r in records[-2:]] == ["inactive", "inactive"]
+    elif key == "region":  # the file's region order, not the alphabet
+        order = ["Africa", "Asia", "Australia", "Europe", "America"]
+        keys = [(order.index(r["region"]), r["id"]) for r in records]
+        assert keys == sorted(keys)
 
 
 def test_sort_abbreviation_ignores_script_and_case(registry_file: Path, invoke: Run) -> None:
@@ -238,7 +243,13 @@ def test_sort_abbreviation_ignores_script_and_case(registry_file: Path, invoke: 
 def test_sort_name_and_joined(registry_file: Path, invoke: Run) -> None:
     by_name = json.loads(invoke("list", "--sort", "name", "-f", "json").stdout)
     assert by_name[0]["name"].startswith("All Pakistan")
-    assert len(ids(invoke("list", "--sort", "joined", "-f", "json"))) == 59
+    for member_id, date in (("mlpd", "2012-05-01"), ("bkp", "2010-10-06"),
+                            ("ppp", "2019-01-02")):
+        edit_registry(registry_file, f"[members.{member_id}]\n",
+                      f"[members.{member_id}]\njoined = {date}\n")
+    by_joined = ids(invoke("list", "--sort", "joined", "-f", "json"))
+    assert by_joined[:3] == ["bkp", "mlpd", "ppp"]  # dated first, oldest first
+    assert len(by_joined) == 59
 
 
 # --- Formats -----------------------------------------------------------------------------

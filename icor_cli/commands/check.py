@@ -68,6 +68,10 @@ def validate(
         render.render_json(report)
     elif chosen is ReportFormat.github:
         render.render_github(report, where.display)
+        if report.registry is not None:  # on a pull request: the diff against its base
+            from icor_cli.commands.history import pull_request_summary
+
+            pull_request_summary(where, report.registry)
     else:
         render.render_text(report, where.display)
     if failed:

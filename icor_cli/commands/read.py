@@ -116,6 +116,12 @@ FoundingOption = Annotated[
     typer.Option("--founding/--no-founding", show_default=False,
                  help="Only founding members, or only members who joined later."),
 ]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD",
+                 help="Membership on that date, from joined and deactivated (members "
+                      "whose membership then is unknown are named on stderr)."),
+]
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option("--format", "-f", case_sensitive=False, show_default=False,
@@ -162,6 +168,7 @@ def list_members(
                           "regions order."),
     ] = SortKey.region,
     fmt: FormatOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """List members, one row each, filtered and sorted.
 
@@ -177,6 +184,10 @@ def list_members(
     from icor_cli.render import members as render
 
     registry = _registry(ctx)
+    if as_of is not None:
+        from icor_cli.commands.history import registry_as_of
+
+        registry = registry_as_of(registry, as_of)
     filters = _filters(registry, region, country, status, founding)
     items = sort_members(filter_members(registry, filters), sort.value, registry.regions)
     chosen = _format(fmt)
@@ -184,7 +195,9 @@ def list_members(
         render.members_table(items)
     else:
         records = (render.member_record(member_id, member) for member_id, member in items)
-        render.write_records(records, render.MEMBER_COLUMNS, chosen)
+        from icor_cli.models import MEMBER_COLUMNS
+
+        render.write_records(records, MEMBER_COLUMNS, chosen)
 
 
 def show_member(
@@ -217,8 +230,10 @@ def show_member(
     if chosen == "table":
         render.member_table(member_id, found)
     else:
+        from icor_cli.models import MEMBER_COLUMNS
+
         render.write_records([render.member_record(member_id, found)],
-                             render.MEMBER_COLUMNS, chosen, single=True)
+                             MEMBER_COLUMNS, chosen, single=True)
 
 
 def search_members(
@@ -277,6 +292,7 @@ def show_stats(
     status: StatusOption = StatusChoice.all,
     founding: FoundingOption = None,
     fmt: FormatOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Count members per region or country, against the stated figures.
 
@@ -298,8 +314,14 @@ def show_stats(
     from icor_cli.stats import compute_stats
 
     registry = _registry(ctx)
+    if as_of is not None:
+        from icor_cli.commands.history import registry_as_of, stats_as_of
+
+        registry = registry_as_of(registry, as_of)
     filters = _filters(registry, region, country, status, founding)
     stats = compute_stats(registry, filter_members(registry, filters), by.value, filters)
+    if as_of is not None:
+        stats = stats_as_of(stats, registry, as_of)
     render_stats(stats, _format(fmt))
 
 

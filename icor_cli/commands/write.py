@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from icor_cli.commands import source
+from icor_cli.escape import visible
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -38,12 +39,15 @@ UpdateStated = Annotated[
 
 def _say(where: RegistrySource, message: str) -> None:
     """A diagnostic line on stderr (stdout is kept for data: ids and diffs)."""
-    typer.echo(f"{where.display}: {message}", err=True)
+    typer.echo(visible(f"{where.display}: {message}"), err=True)
 
 
 def refuse_bundled(where: RegistrySource) -> None:
     from icor_cli.errors import UsageError
 
+    if where.readonly:
+        raise UsageError(f"{where.display} is read-only ({where.readonly}); write to a file: "
+                         "drop --at and -r -, or give --registry PATH")
     if where.bundled:
         raise UsageError(
             f"the bundled registry ({where.display}) is read-only; point icor at a writable "
@@ -285,11 +289,10 @@ MemberArgument = Annotated[
 
 
 def _date(value: str | None, option: str) -> dt.date:
-    import datetime as dt
-
+    from icor_cli.clock import today
     from icor_cli.inputs import parse_date
 
-    return parse_date(value, option) if value is not None else dt.date.today()
+    return parse_date(value, option) if value is not None else today()
 
 
 def deactivate(
@@ -411,7 +414,7 @@ def fmt(
             comments = edit.comment_lines(loaded.text)
             if comments and not drop_comments:
                 for number, line in comments:
-                    typer.echo(f"{where.display}:{number}: {line.strip()}", err=True)
+                    typer.echo(visible(f"{where.display}:{number}: {line.strip()}"), err=True)
                 raise IcorError(
                     f"{where.display}: the canonical form would drop the {len(comments)} "
                     f"comment line{'s' * (len(comments) != 1)} above; move what matters into "

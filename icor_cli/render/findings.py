@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icor_cli.escape import json_safe, visible
+from icor_cli.models import STATED_FIGURES
 from icor_cli.render import console, is_terminal, no_color
 
 if TYPE_CHECKING:
@@ -41,23 +43,26 @@ def text_line(finding: Finding) -> str:
 def render_text(report: Report, display: str) -> None:
     """Findings are diagnostics (stderr); the summary is the result (stdout)."""
     if is_terminal(sys.stderr) and not no_color():
+        from rich.text import Text
+
         err = console(stderr=True)
         for finding in report.findings:
             style = "bold red" if finding.severity == "error" else "yellow"
             where = finding.format().removesuffix(finding.message).rstrip(": ")
-            err.print(f"[bold]{where}[/]: [{style}]{finding.severity}[/]: ", end="",
-                      markup=True)
-            err.print(f"{finding.message} [{finding.check}]", markup=False)
+            err.print(Text.assemble((visible(where), "bold"), ": ",
+                                    (finding.severity, style), ": ",
+                                    visible(f"{finding.message} [{finding.check}]")),
+                      soft_wrap=True)
     else:
         for finding in report.findings:
-            sys.stderr.write(text_line(finding) + "\n")
+            sys.stderr.write(visible(text_line(finding)) + "\n")
     sys.stderr.flush()
-    sys.stdout.write(summary(report, display) + "\n")
+    sys.stdout.write(visible(summary(report, display)) + "\n")
 
 
 def render_json(report: Report) -> None:
-    json.dump([f.as_dict() for f in report.findings], sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    encoded = json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False, indent=2)
+    sys.stdout.write(json_safe(encoded) + "\n")
 
 
 def _escape_data(value: str) -> str:
@@ -108,7 +113,7 @@ def render_github(report: Report, display: str) -> None:
         if finding.file not in paths:
             paths[finding.file] = annotation_path(finding.file)
         sys.stdout.write(github_line(finding, paths[finding.file]) + "\n")
-    sys.stdout.write(summary(report, display) + "\n")
+    sys.stdout.write(visible(summary(report, display)) + "\n")
     sys.stdout.flush()
     write_step_summary(step_summary_markdown(report, annotation_path(display), paths))
 
@@ -150,12 +155,7 @@ def _stated_rows(report: Report) -> list[tuple[str, int, int]]:
         return []
     stated = registry.stated
     actual = registry.counts()
-    rows = [
-        ("active", stated.active, actual.active),
-        ("inactive", stated.inactive, actual.inactive),
-        ("total", stated.total, actual.total),
-        ("countries", stated.countries, actual.countries),
-    ]
+    rows = [(key, getattr(stated, key), getattr(actual, key)) for key in STATED_FIGURES]
     for region, said in stated.active_by_region.items():
         rows.append((f"active in {region}", said, actual.active_by_region.get(region, 0)))
     return rows
@@ -211,6 +211,6 @@ def write_step_summary(markdown: str) -> None:
             stream.write(markdown)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        sys.stderr.write(f"icor: warning: cannot write the step summary to {target}: "
-                         f"{reason}\n")
+        sys.stderr.write(visible(f"icor: warning: cannot write the step summary to {target}: "
+                                 f"{reason}") + "\n")
         sys.stderr.flush()

@@ -11,10 +11,14 @@ Rich console of ``COLUMNS`` width, 100 if unset); the golden-file tests use it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from icor_cli.escape import json_safe, visible
+from icor_cli.escape import visible_keep_tabs as shown
+from icor_cli.models import MEMBER_COLUMNS, OUTPUT_FORMATS
 from icor_cli.render import is_terminal, no_color
 
 if TYPE_CHECKING:
@@ -25,14 +29,9 @@ if TYPE_CHECKING:
     from icor_cli.render.columns import Column
     from icor_cli.search import Hit
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORMATS = OUTPUT_FORMATS
 FORCE_TERMINAL_VAR = "ICOR_FORCE_TERMINAL"
 
-#: Keys of a member record, in output order: ``id``, then the file's member fields.
-MEMBER_COLUMNS = (
-    "id", "abbreviation", "name", "name_en", "country", "region", "status", "founding",
-    "joined", "deactivated", "deactivation_reason", "notes",
-)
 SEARCH_COLUMNS = (*MEMBER_COLUMNS, "matched", "match")
 
 Record = dict[str, Any]
@@ -116,6 +115,18 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_CSV_QUOTE = re.compile(r'[,"\r\n]|^:')
+
+
+def _csv_field(value: str) -> str:
+    """RFC 4180: a field holding a comma, a quote, CR or LF is quoted (the csv module
+    quotes a bare CR only when it ends lines with CRLF). A field starting with ``:`` is
+    quoted too, so no line of the output can start a GitHub workflow command."""
+    if _CSV_QUOTE.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -131,16 +142,24 @@ def write_records(
     as ``\\t``, ``\\n``, ``\\r`` and ``\\\\``."""
     out = sys.stdout
     write = out.write
+    if fmt in ("csv", "tsv") and stdout_is_terminal():
+        # A person reads it: control characters are shown, not acted on. Piped, they
+        # are data and pass through (TSV escapes its own separators either way).
+        records = ({key: visible(value) if isinstance(value, str) else value
+                    for key, value in record.items()} for record in records)
     if fmt in ("json", "jsonl"):
         import json
 
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+
+        def dumps(value: object) -> str:
+            return json_safe(encode(value))
         if fmt == "jsonl":
             for record in records:
                 write(dumps(record) + "\n")
         elif single:
             for record in records:
-                write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+                write(json_safe(json.dumps(record, ensure_ascii=False, indent=2)) + "\n")
                 break
         else:
             separator = "[\n"
@@ -149,11 +168,9 @@ def write_records(
                 separator = ",\n"
             write("[]\n" if separator == "[\n" else "\n]\n")
     elif fmt == "csv":
-        import csv
-
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(record.get(column)) for column in columns] for record in records)
+        write(",".join(map(_csv_field, columns)) + "\n")
+        for record in records:
+            write(",".join(_csv_field(_cell(record.get(column))) for column in columns) + "\n")
     elif fmt == "tsv":
         write("\t".join(columns) + "\n")
         for record in records:
@@ -169,16 +186,16 @@ def write_records(
 def _text(value: str | None, style: str = "") -> Text:
     from rich.text import Text
 
-    return Text(value or "", style=style)
+    return Text(shown(value or ""), style=style)
 
 
 def _name_cell(member: Member) -> Text:
     from rich.text import Text
 
-    cell = Text(member.name)
+    cell = Text(shown(member.name))
     if member.name_en and member.name_en != member.name:
         cell.append("\n")
-        cell.append(member.name_en, style="dim")
+        cell.append(shown(member.name_en), style="dim")
     return cell
 
 
@@ -198,7 +215,7 @@ def _member_cell(member_id: str, member: Member) -> Text:
     """Id, abbreviation and country on one line, the names below (narrow terminals)."""
     cell = _text("")
     cell.append(member_id, style="cyan")  # the id only: a Text's own style covers it all
-    cell.append(f"  {member.abbreviation}  {member.country}")
+    cell.append(shown(f"  {member.abbreviation}  {member.country}"))
     cell.append("\n")
     cell.append_text(_name_cell(member))
     return cell

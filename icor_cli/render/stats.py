@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from icor_cli.escape import visible
+from icor_cli.models import STATED_FIGURES
 from icor_cli.render.members import table_console, write_records
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
     from icor_cli.stats import Stats, StatsRow
 
-_COMPARED = ("active", "inactive", "total", "countries")
+_COMPARED = STATED_FIGURES
 FLAT_COLUMNS = (
     "row", "group", "label",
     "active", "stated_active", "inactive", "stated_inactive", "total", "stated_total",
@@ -129,10 +131,10 @@ def _table(stats: Stats) -> None:
     rows: list[list[Text]] = []
     for row in [*stats.rows, stats.totals]:
         is_total = row is stats.totals
-        cells = [Text(row.label if not by_country or is_total else row.group,
+        cells = [Text(visible(row.label if not by_country or is_total else row.group),
                       style="bold" if is_total else "")]
         if by_country:
-            cells.append(Text("" if is_total else row.label))
+            cells.append(Text("" if is_total else visible(row.label)))
         cells.extend(_figure(row, name) for name in (*_COMPARED, "founding"))
         cells.append(Text("") if is_total else _bar(row, largest))
         rows.append(cells)
@@ -172,4 +174,4 @@ def _table(stats: Stats) -> None:
         notes.append(f"stated: {stats.stated_source}"
                      + (f" as of {stats.stated_as_of}" if stats.stated_as_of else ""))
     for note in notes:
-        console.print(Text(note, style="dim"), soft_wrap=True)
+        console.print(Text(visible(note), style="dim"), soft_wrap=True)
