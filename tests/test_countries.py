@@ -12,12 +12,12 @@ from conftest import Result
 
 from icor_cli.countries import (
     ALPHA_2,
-    NAMES,
     all_country_names,
     country_code,
     country_name,
     resolve_country,
 )
+from icor_cli.country_table import NAMES
 from icor_cli.errors import UsageError
 
 Run = Callable[..., Result]

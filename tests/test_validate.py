@@ -375,8 +375,8 @@ def test_each_stated_figure_against_the_actual_one(invoke: Run, tmp_path: Path) 
             .replace("countries = 3", "countries = 7").replace("Asia = 1", "Asia = 0"))
     result, found = findings(invoke, write(tmp_path, text))
     assert result.exit_code == 1
-    assert all(f["message"].endswith(SYNC) for f in found)
-    assert [(f["line"], f["message"].removesuffix(SYNC)) for f in found] == [
+    assert all(str(f["message"]).endswith(SYNC) for f in found)
+    assert [(f["line"], str(f["message"]).removesuffix(SYNC)) for f in found] == [
         (line_of(text, "inactive = 4"), "stated inactive is 4 but the registry has 1 "
          "inactive members"),
         (line_of(text, "countries = 7"), "stated countries is 7 but the registry has 3 "
