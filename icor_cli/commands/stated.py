@@ -150,4 +150,4 @@ def sync(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(stated_app)
+    app.add_typer(stated_app, name="stated")

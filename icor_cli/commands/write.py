@@ -208,8 +208,9 @@ def add(
     ] = None,
     name_en: Annotated[str | None, typer.Option("--name-en", help="English name.")] = None,
     country: Annotated[
-        str | None, typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code or English "
-                                 "name (DE, Germany). Required."),
+        str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or a name, English "
+                                 "or the country's own (DE, DEU, Germany, Deutschland). "
+                                 "Required."),
     ] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="One of the registry's regions (any case); "
