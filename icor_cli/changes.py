@@ -386,6 +386,12 @@ def edit_member(registry: Registry, member_id: str, updates: Mapping[str, Any],
                              f"({', '.join(OPTIONAL)})")
         if name in updates:
             raise UsageError(f"--unset {name} and a new value for it at once")
+    if member.status == "active":
+        for name, option in (("deactivated", "--deactivated"),
+                             ("deactivation_reason", "--reason")):
+            if name in updates:
+                raise UsageError(f"{option}: {member_id} is active, and only an inactive "
+                                 f"member has {name} (use 'icor deactivate {member_id}')")
     data = _fields(member)
     data.update(updates)
     for name in unset:

@@ -76,7 +76,11 @@ def test_member_is_found_by_name(invoke: Run, registry_file: Path) -> None:
     (["rm", "--region", "Mars"], "unknown region 'Mars'"),
     (["rm", "--joined", "2009-01-01"], "before the organisation was founded"),
     (["rm", "--joined", "01/02/2020"], "is not a date"),
-    (["rm", "--reason", "x"], "an active member has no deactivation_reason"),
+    (["rm", "--reason", "x"], "rm is active, and only an inactive member has "
+                              "deactivation_reason (use 'icor deactivate rm')"),
+    (["rm", "--deactivated", "2020-01-01"], "--deactivated: rm is active"),
+    (["aptuf", "--deactivated", "2011-01-01", "--joined", "2012-01-01"],
+     "deactivated 2011-01-01 is before joined 2012-01-01"),
     (["rm", "--unset", "name"], "name is required"),
     (["rm", "--unset", "colour"], "no optional field 'colour'"),
     (["rm", "--name", "bad\u0007name"], "control or invisible character"),
