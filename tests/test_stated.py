@@ -110,3 +110,15 @@ def test_update_stated_says_why_not_when_figures_differ_otherwise(
     assert result.exit_code == 0
     assert "not updated" in result.stderr and "icor stated sync" in result.stderr
     assert registry_file.read_bytes() == before
+
+
+def test_update_stated_on_an_edit_that_changes_nothing_says_why(
+    invoke: Run, registry_file: Path
+) -> None:
+    assert invoke("deactivate", "rm", "--date", "2025-01-01").exit_code == 0
+    before = registry_file.read_bytes()
+    result = invoke("edit", "rm", "--name-en", "Red Dawn", "--update-stated")
+    assert result.exit_code == 0
+    assert "nothing changed" in result.stderr
+    assert "this command moves none" in result.stderr and "icor stated sync" in result.stderr
+    assert registry_file.read_bytes() == before

@@ -1,10 +1,11 @@
-"""``icor add``, ``icor deactivate``, ``icor reactivate`` and ``icor fmt``: the commands
-that change the file.
+"""``icor add``, ``icor deactivate``, ``icor reactivate`` and ``icor fmt``, and the one
+write path every command that changes the file takes (``edit``, ``stated sync`` and
+``import`` live in their own modules and use it too).
 
 Each reads → changes (``changes.py``, ``figures.py``: pure) → saves (``save.py``), with
 the read, the change and the save under the registry's lock, so concurrent writers all
-land. Only ``typer`` is
-imported at start-up: the TOML writer, the lock and the checks load when a command runs.
+land. Only ``typer`` is imported at start-up: the TOML writer, the lock and the checks
+load when a command runs.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def _align_unchanged(registry: Registry, change: Change) -> tuple[Registry | Non
         moved = ", ".join(f"{f.label} {f.stated} -> {f.stated + f.delta}" for f in figures)
         return update_stated(registry, figures), (
             f"the stated figures still described the registry before this; updated: {moved}")
+    if undone is None:
+        return None, (f"stated figures not updated: this command moves none, and they "
+                      f"differ from the registry ({listed}); run 'icor stated sync' once "
+                      "the published figures match")
     return None, (f"stated figures not updated: they differ from the registry ({listed}) "
                   "by more than this command's effect; run 'icor stated sync' once the "
                   "published figures match")
