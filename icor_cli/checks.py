@@ -36,11 +36,6 @@ from icor_cli.store import (
 from icor_cli.tomlpos import Locator
 from icor_cli.unicodesets import BIDI_CONTROL, DEFAULT_IGNORABLE_CODE_POINT
 
-CHECK_NAMES = (
-    "syntax", "schema", "uniqueness", "countries", "regions", "dates", "counts", "hygiene",
-    "format",
-)
-
 
 @dataclass
 class Context:
@@ -76,7 +71,8 @@ def check_uniqueness(ctx: Context) -> Iterator[Finding]:
         first = exact.setdefault(member.abbreviation, member_id)
         if first != member_id:
             yield ctx.finding("uniqueness", "error", path,
-                              f"abbreviation {member.abbreviation!r} is also used by {first!r}",
+                              f"abbreviation {excerpt(member.abbreviation)} is also used "
+                              f"by {excerpt(first)}",
                               member_id)
             continue
         key = (fold_key(member.abbreviation), member.country)
@@ -85,7 +81,8 @@ def check_uniqueness(ctx: Context) -> Iterator[Finding]:
             other = ctx.registry.members[first].abbreviation
             yield ctx.finding(
                 "uniqueness", "error", path,
-                f"abbreviation {member.abbreviation!r} is the same as {other!r} of {first!r} "
+                f"abbreviation {excerpt(member.abbreviation)} is the same as {excerpt(other)} "
+                f"of {excerpt(first)} "
                 f"(in {member.country}) ignoring case, spacing, punctuation and script",
                 member_id,
             )
@@ -111,10 +108,10 @@ def check_regions(ctx: Context) -> Iterator[Finding]:
     for region in ctx.registry.regions:
         if region not in used:
             yield ctx.finding("regions", "warning", ("regions",),
-                              f"region {region!r} has no members")
+                              f"region {excerpt(region)} has no members")
         if stated and region not in stated:
             yield ctx.finding("regions", "warning", ("stated", "active_by_region"),
-                              f"no stated figure for region {region!r}")
+                              f"no stated figure for region {excerpt(region)}")
 
 
 def check_dates(ctx: Context) -> Iterator[Finding]:
@@ -223,7 +220,7 @@ def text_problems(text: str, multiline: bool = False,
     elif not multiline and "\n" in text:
         problems.append(("error", "contains a line break"))
     if exported and text.startswith(_FORMULA_START):
-        problems.append(("warning", f"starts with {text[0]!r}: a spreadsheet opening an "
+        problems.append(("warning", f"starts with {excerpt(text[0])}: a spreadsheet opening an "
                                     "export would run it as a formula"))
     if any(_ODD_SPACE.search(line) for line in lines):
         problems.append(("warning", "contains stray whitespace (tabs, repeated, trailing or "

@@ -45,7 +45,8 @@ class IcorGroup(TyperGroup):
             raise typer.Exit(verdict.get()) from None
         except typer.Abort:
             # Ctrl-C or Ctrl-D at a prompt: interrupted, as anywhere else (not click's
-            # "Aborted!", exit 1).
+            # "Aborted!", exit 1); the message starts below the prompt's line.
+            errors.prompted()
             raise typer.Exit(errors.INTERRUPTED) from None
         except (typer.Exit, KeyboardInterrupt):
             raise

@@ -42,12 +42,15 @@ def visible_keep_tabs(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group() if m.group() == "\t" else _escape(m), text)
 
 
-def excerpt(text: str, limit: int = EXCERPT) -> str:
-    """At most ``limit`` characters of ``text`` (an ellipsis marks the cut), as
-    ``repr`` quotes them, so a message stays short whatever the value."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
+def shorten(text: str, limit: int = EXCERPT) -> str:
+    """At most ``limit`` characters of ``text``; an ellipsis marks the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """``value`` quoted as ``repr`` quotes it, at most ``limit`` characters of it, so a
+    message stays short whatever the value."""
+    return repr(shorten(value, limit)) if isinstance(value, str) else shorten(repr(value), limit)
 
 
 def json_safe(encoded: str) -> str:

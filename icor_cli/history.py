@@ -12,13 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from icor_cli.models import Member, Registry
+from icor_cli.models import STATED_FIGURES, Member, Registry
 
 # The order kinds of member change are listed in.
 KINDS = ("added", "removed", "deactivated", "reactivated", "changed")
 MEMBER_FIELDS = tuple(Member.model_fields)
-ORGANISATION_KEYS = ("schema_version", "regions")
-FIGURES = ("active", "inactive", "total", "countries")
+FIGURES = STATED_FIGURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +53,6 @@ class RegistryDiff:
     @property
     def changed(self) -> bool:
         return bool(self.members or self.stated or self.organisation)
-
-    def of_kind(self, kind: str) -> list[MemberChange]:
-        return [change for change in self.members if change.kind == kind]
 
     def for_member(self, member_id: str) -> RegistryDiff:
         """Only this member's change (figures and organisation left out)."""

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from icor_cli.countries import ALPHA_2
+from icor_cli.escape import excerpt
 
 SCHEMA_VERSION = 1
 MAX_ID_LENGTH = 64
@@ -64,7 +65,8 @@ def _declared_regions(info: ValidationInfo) -> tuple[str, ...] | None:
 def _check_region(region: str, info: ValidationInfo) -> str:
     declared = _declared_regions(info)
     if declared is not None and region not in declared:
-        raise ValueError(f"region {region!r} is not declared in regions ({', '.join(declared)})")
+        raise ValueError(f"region {excerpt(region)} is not declared in regions "
+                         f"({', '.join(declared)})")
     return region
 
 
@@ -109,7 +111,8 @@ class Stated(BaseModel):
             unknown = [r for r in value if r not in declared]
             if unknown:
                 raise ValueError(
-                    f"region {unknown[0]!r} is not declared in regions ({', '.join(declared)})"
+                    f"region {excerpt(unknown[0])} is not declared in regions "
+                    f"({', '.join(declared)})"
                 )
         return value
 
@@ -204,7 +207,7 @@ class Registry(BaseModel):
         seen: set[str] = set()
         for region in value:
             if region.casefold() in seen:
-                raise ValueError(f"region {region!r} is listed twice")
+                raise ValueError(f"region {excerpt(region)} is listed twice")
             seen.add(region.casefold())
         return value
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from icor_cli import progress
 from icor_cli.errors import Finding, RegistryInvalid, RegistryIOError, UsageError
+from icor_cli.escape import excerpt, shorten
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -213,27 +214,29 @@ def parse(text: str, display: str) -> dict[str, Any]:
 
 
 def _schema_message(error: Any) -> str:
-    loc = [str(part) for part in error["loc"]]
+    loc = [shorten(str(part)) for part in error["loc"]]
     kind = error["type"]
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
-        return f"{'.'.join(loc)}: id {loc[-1]!r} must be a lowercase slug ([a-z0-9][a-z0-9-]*)"
+        return (f"{'.'.join(loc)}: id {excerpt(loc[-1])} must be a lowercase slug "
+                "([a-z0-9][a-z0-9-]*)")
     where = ".".join(loc) or "top level"
     if kind == "extra_forbidden":
-        return f"{where}: unknown field {loc[-1]!r}"
+        return f"{where}: unknown field {excerpt(loc[-1])}"
     if kind == "missing":
-        return f"{where}: missing required field {loc[-1]!r}"
+        return f"{where}: missing required field {excerpt(loc[-1])}"
     if kind == "string_pattern_mismatch":
         if loc[-1] == "country":
             value = error.get("input")
-            return f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code (upper case)"
+            return (f"{where}: {excerpt(value)} is not an ISO 3166-1 alpha-2 country code "
+                    "(upper case)")
         return f"{where}: must be non-empty text without leading or trailing whitespace"
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
     if kind.endswith("_type"):
         message += f" (got {type(value).__name__})"
     elif kind in ("literal_error", "enum") and isinstance(value, str | int):
-        message += f" (got {value!r})"
+        message += f" (got {excerpt(value)})"
     return f"{where}: {message}"
 
 

@@ -196,19 +196,19 @@ def test_summary_escapes_table_cells(icor: Run, registry_file: Path, actions: Pa
         assert "A \\| &lt;b>" in row
 
 
-def test_project_workflow_runs_ci_script_on_python_3_11() -> None:
+def test_project_workflow_runs_ci_script_on_every_python_and_the_lowest_versions() -> None:
     yaml = pytest.importorskip("yaml")
     from conftest import ROOT
 
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(
         encoding="utf-8"))
-    (job,) = workflow["jobs"].values()
-    assert job["runs-on"] == "ubuntu-latest"
-    steps = job["steps"]
-    python = next(step for step in steps if step.get("uses", "").startswith(
-        "actions/setup-python"))
-    assert python["with"]["python-version"] == "3.11"
-    assert any("bash .ci/run" in step.get("run", "") for step in steps)
+    test = workflow["jobs"]["test"]
+    assert test["runs-on"] == "ubuntu-latest"
+    assert test["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
+    assert any("bash .ci/run" in step.get("run", "") for step in test["steps"])
+    lowest = workflow["jobs"]["lowest"]
+    assert any("--resolution lowest-direct" in step.get("run", "") for step in lowest["steps"])
+    assert any("python -m pytest" in step.get("run", "") for step in lowest["steps"])
 
 
 def test_annotation_path_of_a_symlinked_registry(tmp_path: Path) -> None:

@@ -186,3 +186,20 @@ def test_pathological_toml_gives_a_located_finding(
     assert message in first
 
 
+
+
+def test_the_step_summary_stays_under_githubs_limit(icor: Run, tmp_path: Path) -> None:
+    """Thousands of findings quoting long keys, under a long path: the summary is
+    bounded (GitHub refuses a step summary over 1 MiB)."""
+    directory = tmp_path / ("d" * 200) / ("e" * 200)
+    directory.mkdir(parents=True)
+    path = directory / "registry.toml"
+    extra = "".join(f'{"k" * 3000}{number} = 1\n' for number in range(1500))
+    path.write_text(FIXTURE.read_text(encoding="utf-8").replace(
+        "[members.mlpd]\n", "[members.mlpd]\n" + extra, 1), encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    result = icor("-r", str(path), "validate", "-f", "github",
+                  env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    assert 0 < summary.stat().st_size < 1024 * 1024
+    assert all(len(line) < 2000 for line in result.stdout.splitlines())

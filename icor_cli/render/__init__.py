@@ -25,21 +25,42 @@ def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
+FORCE_TERMINAL_VAR = "ICOR_FORCE_TERMINAL"
+
+
+def forced_terminal() -> bool:
+    """``ICOR_FORCE_TERMINAL=1``: treat stdout as a terminal (tests, ``script``)."""
+    return os.environ.get(FORCE_TERMINAL_VAR) == "1"
+
+
 def console(stderr: bool = False) -> Console:
-    """A Rich console on stdout or stderr that honours NO_COLOR and never pretends a pipe
-    is a terminal."""
+    """The one Rich console factory, on stdout or stderr: NO_COLOR honoured, markup and
+    highlighting off (text is data), a pipe never pretends to be a terminal. On stdout
+    ``ICOR_FORCE_TERMINAL=1`` forces terminal output at ``$COLUMNS`` (default 100)
+    columns."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    return Console(
+    force = not stderr and forced_terminal()
+    width: int | None = None
+    if force:
+        try:
+            width = int(os.environ.get("COLUMNS", "100"))
+        except ValueError:
+            width = 100
+    made = Console(
         file=stream,
         stderr=stderr,
         no_color=no_color(),
         highlight=False,
         emoji=False,
         markup=False,
-        force_terminal=is_terminal(stream) or None,
+        force_terminal=True if force or is_terminal(stream) else None,
+        width=width,
     )
+    if made.width < 1:  # COLUMNS=0 or less: Rich would print nothing at all
+        made.width = 80
+    return made
 
 
 def write_error(message: str) -> None:

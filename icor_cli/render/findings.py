@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icor_cli.escape import json_safe, visible
+from icor_cli.escape import json_safe, shorten, visible
 from icor_cli.models import STATED_FIGURES
 from icor_cli.render import console, is_terminal, no_color
 
@@ -136,6 +136,7 @@ def render_github_failure(display: str, message: str) -> None:
 # summary lists every finding (up to SUMMARY_ROWS, to stay well under its 1 MiB limit).
 ANNOTATION_LIMIT = 10
 SUMMARY_ROWS = 500
+SUMMARY_BYTES = 512 * 1024  # the findings table stops here: GitHub refuses over 1 MiB
 
 
 def _md_cell(text: str) -> str:
@@ -169,21 +170,28 @@ def step_summary_markdown(report: Report, display: str,
     paths = paths or {}
     failed = report.errors > 0
     mark = "❌" if failed else ("⚠️" if report.warnings else "✅")
-    lines = [f"## {mark} icor validate: `{_md_code(display)}`", ""]
+    lines = [f"## {mark} icor validate: `{_md_code(shorten(display, 200))}`", ""]
     if report.registry is None:
         lines += ["The registry could not be loaded, so the other checks did not run.", ""]
     lines += [_md_cell(summary(report, display)), ""]
     if report.findings:
         lines += ["| severity | where | check | message |", "|---|---|---|---|"]
+        size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+        shown = 0
         for finding in report.findings[:SUMMARY_ROWS]:
             where = paths.get(finding.file, finding.file)
             if finding.line is not None:
                 where += f":{finding.line}:{finding.column or 1}"
             icon = "❌" if finding.severity == "error" else "⚠️"
-            lines.append(f"| {icon} {finding.severity} | `{_md_code(where)}` | "
-                         f"{finding.check} | {_md_cell(finding.message)} |")
-        if len(report.findings) > SUMMARY_ROWS:
-            lines.append(f"| | | | … and {len(report.findings) - SUMMARY_ROWS} more "
+            row = (f"| {icon} {finding.severity} | `{_md_code(where)}` | "
+                   f"{finding.check} | {_md_cell(finding.message)} |")
+            size += len(row.encode("utf-8")) + 1
+            if size > SUMMARY_BYTES:
+                break
+            lines.append(row)
+            shown += 1
+        if len(report.findings) > shown:
+            lines.append(f"| | | | … and {len(report.findings) - shown} more "
                          "(run `icor validate` locally) |")
         lines.append("")
         if report.errors > ANNOTATION_LIMIT or report.warnings > ANNOTATION_LIMIT:

@@ -10,7 +10,6 @@ Rich console of ``COLUMNS`` width, 100 if unset); the golden-file tests use it.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from icor_cli.escape import json_safe, visible
 from icor_cli.escape import visible_keep_tabs as shown
 from icor_cli.models import MEMBER_COLUMNS, OUTPUT_FORMATS
-from icor_cli.render import is_terminal, no_color
+from icor_cli.render import console as make_console
+from icor_cli.render import forced_terminal, is_terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,15 +30,10 @@ if TYPE_CHECKING:
     from icor_cli.search import Hit
 
 FORMATS = OUTPUT_FORMATS
-FORCE_TERMINAL_VAR = "ICOR_FORCE_TERMINAL"
 
 SEARCH_COLUMNS = (*MEMBER_COLUMNS, "matched", "match")
 
 Record = dict[str, Any]
-
-
-def forced_terminal() -> bool:
-    return os.environ.get(FORCE_TERMINAL_VAR) == "1"
 
 
 def stdout_is_terminal() -> bool:
@@ -48,31 +43,6 @@ def stdout_is_terminal() -> bool:
 def default_format() -> str:
     """``table`` for a person at a terminal, ``tsv`` for a pipe or a file."""
     return "table" if stdout_is_terminal() else "tsv"
-
-
-def table_console() -> Console:
-    """A Rich console on stdout. NO_COLOR is honoured; a pipe never gets escape codes."""
-    from rich.console import Console
-
-    force = forced_terminal()
-    width: int | None = None
-    if force:
-        try:
-            width = int(os.environ.get("COLUMNS", "100"))
-        except ValueError:
-            width = 100
-    console = Console(
-        file=sys.stdout,
-        no_color=no_color(),
-        highlight=False,
-        emoji=False,
-        markup=False,
-        force_terminal=True if force or is_terminal(sys.stdout) else None,
-        width=width,
-    )
-    if console.width < 1:  # COLUMNS=0 or less: Rich would print nothing at all
-        console.width = 80
-    return console
 
 
 # --- Records -----------------------------------------------------------------------------
@@ -263,7 +233,7 @@ def members_table(items: Iterable[tuple[str, Member]]) -> None:
     abbreviation, country and names share one column, so nothing is cut off."""
     from icor_cli.render.columns import Column
 
-    console = table_console()
+    console = make_console()
     members = list(items)
 
     def build(layout: str) -> tuple[list[Column], list[list[Text]]]:
@@ -298,7 +268,7 @@ def search_table(hits: Sequence[Hit]) -> None:
     id, abbreviation, country, names and status share one column."""
     from icor_cli.render.columns import Column
 
-    console = table_console()
+    console = make_console()
 
     def build(layout: str) -> tuple[list[Column], list[list[Text]]]:
         narrow = layout == "narrow"
@@ -331,7 +301,7 @@ def member_table(member_id: str, member: Member) -> None:
     from icor_cli.countries import country_name
     from icor_cli.render.columns import Column, render, widths
 
-    console = table_console()
+    console = make_console()
     record = member_record(member_id, member)
     rows = []
     for key in MEMBER_COLUMNS:

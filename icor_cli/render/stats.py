@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from icor_cli.escape import visible
 from icor_cli.models import STATED_FIGURES
-from icor_cli.render.members import table_console, write_records
+from icor_cli.render import console as make_console
+from icor_cli.render.members import write_records
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -124,7 +125,7 @@ def _table(stats: Stats) -> None:
 
     from icor_cli.render.columns import Column, render, widths
 
-    console = table_console()
+    console = make_console()
     by_country = stats.by == "country"
     first = 2 if by_country else 1
     largest = max((row.total for row in stats.rows), default=0)
