@@ -34,10 +34,10 @@ def _record(row: Comparison) -> dict[str, Any]:
 def _table(registry: Registry, rows: list[Comparison]) -> None:
     from rich.text import Text
 
+    from icor_cli.render import console as make_console
     from icor_cli.render.columns import Column, render, widths
-    from icor_cli.render.members import table_console
 
-    console = table_console()
+    console = make_console()
     cells = [[Text(row.label), Text("-" if row.stated is None else str(row.stated)),
               Text(str(row.actual)),
               Text("" if row.matches else "≠", style="bold red")] for row in rows]
