@@ -120,6 +120,16 @@ def country_code(text: str) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
+def completion_names() -> list[str]:
+    """Every name and code ``resolve_country`` accepts, for completing a prompt."""
+    names: list[str] = []
+    for code in sorted(NAMES):
+        names.append(code)
+        names.extend(name for name in _english_names(code) if "," not in name)
+        names.extend(NATIVE.get(code, ()))
+    return sorted(dict.fromkeys(names), key=str.casefold)
+
+
 def describe(code: str) -> str:
     """``Germany (DE)``."""
     return f"{country_name(code)} ({code})"

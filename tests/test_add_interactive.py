@@ -153,3 +153,16 @@ def test_nothing_is_asked_without_a_terminal(
     result = icor("add", "-a", "NP", "-n", "Neue Partei", "-c", "DE")
     assert result.exit_code == 0
     assert "Add this member?" not in result.stderr
+
+
+def test_tab_completes_the_country(registry_file: Path) -> None:
+    tty = Terminal(registry_file, "add", "-a", "NP", "-n", "Neue Partei", "--no-founding",
+                   "--yes", "--notes", "x", "--joined", "2024-01-01", "--name-en", "NP")
+    tty.read_until(b"Country")
+    time.sleep(0.3)
+    os.write(tty.leader, b"Deutschl\t")
+    tty.read_until(b"Deutschland")
+    os.write(tty.leader, b"\n")
+    tty.answer(b"Region", "")
+    assert tty.finish() == 0, tty.output
+    assert members(registry_file)["np"]["country"] == "DE"

@@ -6,7 +6,8 @@ and the count change are shown and confirmed. Ctrl-C or Ctrl-D anywhere writes n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -45,6 +46,31 @@ def ask(label: str, parse: Callable[[str], T], *, optional: bool = False,
             _tell(f"  {error}")
 
 
+@contextmanager
+def completing(words: list[str]) -> Iterator[None]:
+    """Tab completes from ``words`` at the prompts inside (where readline exists)."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        yield
+        return
+    old_completer, old_delims = readline.get_completer(), readline.get_completer_delims()
+
+    def complete(text: str, state: int) -> str | None:
+        folded = text.casefold()
+        found = [word for word in words if word.casefold().startswith(folded)]
+        return found[state] if state < len(found) else None
+
+    readline.set_completer(complete)
+    readline.set_completer_delims("")
+    readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(old_completer)
+        readline.set_completer_delims(old_delims)
+
+
 def _text(option: str) -> Callable[[str], str]:
     from icor_cli.inputs import clean_text
 
@@ -71,8 +97,11 @@ def ask_missing(registry: Registry, new: NewMember, founding_given: bool) -> Non
     if new.country:
         new.country = resolve_country(new.country)
     else:
-        new.country = ask("Country (ISO code or name: DE, Germany, Deutschland)",
-                          resolve_country)
+        from icor_cli.countries import completion_names
+
+        with completing(completion_names()):
+            new.country = ask("Country (ISO code or name: DE, Germany, Deutschland; Tab "
+                              "completes)", resolve_country)
     assert new.country is not None
     if not new.region:
         inferred = inferred_region(registry, new.country)
