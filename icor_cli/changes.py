@@ -132,8 +132,8 @@ def _member_findings(registry: Registry, member_id: str,
     for name in ("abbreviation", "name", "name_en", "deactivation_reason", "notes"):
         value = getattr(member, name)
         if value is not None:
-            for severity, message in text_problems(value, multiline=name == "notes"):
-                yield severity, f"{name} {message}"
+            for _, message in text_problems(value, multiline=name == "notes"):
+                yield "error", f"{name} {message}"  # a write never adds a hygiene warning
 
 
 _SKIPPED = frozenset({"format", "counts", "hygiene", "countries", "regions"})
@@ -152,8 +152,8 @@ def _findings_of(registry: Registry, wanted: set[str]) -> dict[str, set[tuple[st
         for name in _TEXT_FIELDS:
             value = getattr(member, name)
             if value is not None:
-                for severity, message in text_problems(value, multiline=name == "notes"):
-                    found[member_id].add((severity, f"{name} {message}"))
+                for _, message in text_problems(value, multiline=name == "notes"):
+                    found[member_id].add(("error", f"{name} {message}"))
     return found
 
 
@@ -174,8 +174,11 @@ def validate_members(before: Registry, after: Registry,
 
 def validate_change(before: Registry, after: Registry, member_id: str) -> list[str]:
     """Refuse a change that brings a new error for the member (a duplicate abbreviation, a
-    date before the organisation was founded, a control character...); return the new
-    warnings, to be shown. Problems the member already had are not this change's doing."""
+    date before the organisation was founded, a control character...) or a new hygiene
+    warning about its text (cleaning on the way in removes the whitespace and
+    normalisation ones; a word mixing scripts or a spreadsheet formula start remains);
+    return the other new warnings, to be shown. Problems the member already had are not
+    this change's doing."""
     old: set[tuple[str, str]] = set()
     alone = False
     if member_id in before.members:

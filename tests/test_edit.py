@@ -160,3 +160,19 @@ def test_without_update_stated_validate_names_the_figures_and_the_fix(
     synced = invoke("stated", "sync")
     assert synced.exit_code == 0, synced.stderr
     assert icor("validate", "--strict").exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["rm", "--name", "Haϊtien"], "mixes scripts"),  # a Greek iota in a Latin word
+    (["rm", "--abbreviation", "=RM"], "formula"),
+])
+def test_a_write_never_adds_a_hygiene_warning(
+    invoke: Run, icor: Run, registry_file: Path, args: list[str], message: str
+) -> None:
+    before = registry_file.read_bytes()
+    result = invoke("edit", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "nothing written" in result.stderr
+    assert registry_file.read_bytes() == before
+    assert invoke("add", "-a", "X", "-n", "Haϊtien", "-c", "DE").exit_code == 2
+    assert icor("validate", "--strict").exit_code == 0
