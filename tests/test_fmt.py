@@ -11,9 +11,9 @@ import pytest
 import tomli
 from conftest import FIXTURE, Result
 
-from icor_cli.edit import comment_lines, unified_diff
 from icor_cli.models import Registry
 from icor_cli.store import dump
+from icor_cli.textdiff import comment_lines, unified_diff
 
 Run = Callable[..., Result]
 

@@ -104,8 +104,8 @@ RegionOption = Annotated[
 CountryOption = Annotated[
     list[str] | None,
     typer.Option("--country", metavar="COUNTRY", autocompletion=complete_country,
-                 help="Only this country: ISO code or English name, e.g. TR, Turkey, "
-                      "Türkiye (repeatable)."),
+                 help="Only this country: ISO code or name, English or its own, e.g. "
+                      "TR, TUR, Turkey, Türkiye (repeatable)."),
 ]
 StatusOption = Annotated[
     StatusChoice,
@@ -205,7 +205,8 @@ def show_member(
     member: Annotated[
         str,
         typer.Argument(metavar="MEMBER", autocompletion=complete_member,
-                       help="Id or abbreviation (case, punctuation and script ignored)."),
+                       help="Id, abbreviation (case, punctuation and script ignored), "
+                            "or name or English name (or a unique beginning of one)."),
     ],
     fmt: FormatOption = None,
 ) -> None:
@@ -213,13 +214,15 @@ def show_member(
 
     \b
     MEMBER is the id, else the abbreviation exactly, else the abbreviation
-    ignoring case, spacing, punctuation and script (bkp finds БКП).
+    ignoring case, spacing, punctuation and script (bkp finds БКП), else the
+    name or English name, exactly or as a unique beginning ("Rode Morgen").
 
     \b
     Examples:
       icor show mlpd
       icor show 'BP (NK-T)'
       icor show bkp --format json
+      icor show "Rode Morgen"
     """
     from icor_cli.query import find_member
     from icor_cli.render import members as render
