@@ -1,5 +1,5 @@
-"""Text of the file for people: a unified diff of a change, and the comment lines the
-canonical form would drop. No I/O."""
+"""A unified diff of a change to the file, for people (``--dry-run``, ``fmt --diff``).
+No I/O. (The comment lines the canonical form would drop come from ``tomlpos``.)"""
 
 from __future__ import annotations
 
@@ -48,58 +48,3 @@ def _shift_hunk(header: str, offset: int) -> str:
     old, old_len, new, new_len = match.groups()
     return (f"@@ -{int(old) + offset}{old_len} +{int(new) + offset}{new_len} @@"
             + header[match.end():])
-
-
-def comment_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, whole line) for every line holding a TOML comment: what rewriting
-    the file in canonical form would drop. Strings are skipped, so a ``#`` inside a value
-    is not a comment."""
-    found: list[tuple[int, str]] = []
-    lines = text.split("\n")
-    i, n, line = 0, len(text), 1
-    while i < n:
-        char = text[i]
-        if char == "\n":
-            line += 1
-            i += 1
-        elif char == "#":
-            found.append((line, lines[line - 1].rstrip("\r")))
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif char in "\"'":
-            end = _string_end(text, i)
-            line += text.count("\n", i, end)
-            i = end
-        else:
-            i += 1
-    return found
-
-
-def _string_end(text: str, start: int) -> int:
-    """The index just past the TOML string starting at ``start``."""
-    quote = text[start]
-    escapes = quote == '"'
-    if text.startswith(quote * 3, start):
-        i = start + 3
-        while i < len(text):
-            if escapes and text[i] == "\\":
-                i += 2
-            elif text.startswith(quote * 3, i):
-                i += 3
-                extra = 0  # up to two quotes may end the content: """a""""
-                while extra < 2 and i < len(text) and text[i] == quote:
-                    i += 1
-                    extra += 1
-                return i
-            else:
-                i += 1
-        return len(text)
-    i = start + 1
-    while i < len(text) and text[i] != "\n":
-        if escapes and text[i] == "\\":
-            i += 2
-        elif text[i] == quote:
-            return i + 1
-        else:
-            i += 1
-    return i

@@ -404,8 +404,10 @@ def fmt(
       icor fmt --check --diff
       icor fmt --drop-comments
     """
-    from icor_cli import edit, save, store
+    from icor_cli import save, store
     from icor_cli.errors import IcorError
+    from icor_cli.textdiff import unified_diff
+    from icor_cli.tomlpos import comment_lines
 
     where = source(ctx)
     writing = not (check or diff)
@@ -417,7 +419,7 @@ def fmt(
             if loaded.text == canonical:
                 _say(where, "already in canonical form")
                 return
-            comments = edit.comment_lines(loaded.text)
+            comments = comment_lines(loaded.text)
             if comments and not drop_comments:
                 for number, line in comments:
                     typer.echo(visible(f"{where.display}:{number}: {line.strip()}"), err=True)
@@ -437,8 +439,8 @@ def fmt(
         _say(where, "already in canonical form")
         return
     if diff:
-        sys.stdout.write(edit.unified_diff(loaded.text, canonical, where.display))
-    comments = edit.comment_lines(loaded.text)
+        sys.stdout.write(unified_diff(loaded.text, canonical, where.display))
+    comments = comment_lines(loaded.text)
     if comments:
         _say(where, f"the canonical form drops {len(comments)} comment "
                     f"line{'s' * (len(comments) != 1)}: "

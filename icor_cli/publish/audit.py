@@ -504,7 +504,8 @@ def _country_index() -> dict[str, str]:
     """Folded country name → code: every English name and alias, and the names the page
     uses. Exact: no fuzzy matching, so a name part after a comma is never taken for
     a country it only resembles."""
-    from icor_cli.countries import NAMES, all_country_names
+    from icor_cli.countries import all_country_names
+    from icor_cli.country_table import NAMES
 
     index: dict[str, str] = {}
     for code in NAMES:
