@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from icor_cli.errors import UsageError
-from icor_cli.models import SLUG_PATTERN, Member, Registry
+from icor_cli.models import MAX_ID_LENGTH, SLUG_PATTERN, Member, Registry
 from icor_cli.query import inferred_region, regions_of_country, resolve_region
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-MAX_ID_LENGTH = 64
 _SLUG = re.compile(SLUG_PATTERN)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from icor_cli.errors import UsageError
-from icor_cli.models import Member, Registry
+from icor_cli.models import SORT_KEYS, STATUS_CHOICES, Member, Registry
 
 
 def _describe(member_id: str, member: Member) -> str:
@@ -75,7 +75,6 @@ def _suggestions(registry: Registry, key: str) -> str:
 
 # --- Filters -----------------------------------------------------------------------------
 
-STATUS_CHOICES = ("active", "inactive", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +175,6 @@ def filter_members(registry: Registry, filters: Filters) -> list[tuple[str, Memb
 
 # --- Sorting -----------------------------------------------------------------------------
 
-SORT_KEYS = ("region", "id", "abbreviation", "name", "country", "status", "joined")
-DEFAULT_SORT = "region"
 
 
 def sort_members(
