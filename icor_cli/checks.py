@@ -126,6 +126,10 @@ def check_dates(ctx: Context) -> Iterator[Finding]:
                                   f"({founded})", member_id)
 
 
+#: The fix that ends every ``counts`` finding.
+SYNC_HINT = "run 'icor stated sync' once the published figures match"
+
+
 def check_counts(ctx: Context) -> Iterator[Finding]:
     """Each stated figure equals the registry's actual one."""
     stated = ctx.registry.stated
@@ -135,13 +139,13 @@ def check_counts(ctx: Context) -> Iterator[Finding]:
         if said != real:
             yield ctx.finding("counts", "error", ("stated", key),
                               f"stated {key} is {said} but the registry has {real} "
-                              f"{FIGURE_WORDS[key]}")
+                              f"{FIGURE_WORDS[key]}; " + SYNC_HINT)
     for region, said in stated.active_by_region.items():
         real = actual.active_by_region.get(region, 0)
         if said != real:
             yield ctx.finding("counts", "error", ("stated", "active_by_region", region),
                               f"stated active in {region} is {said} but the registry has {real} "
-                              f"active members in {region}")
+                              f"active members in {region}; " + SYNC_HINT)
 
 
 # Control characters (C0 but tab and line feed, which have rules of their own, DEL, C1),

@@ -175,6 +175,9 @@ def register() -> None:
     history.register(app)
     fmt.register(app)
     discover.register(app)
+    from icor_cli.commands import publish  # render, audit
+
+    publish.register(app)
 
 
 register()
@@ -191,6 +194,9 @@ def invoked_command(args: list[str]) -> str | None:
             next(words, None)
         elif word != "--" and not word.startswith("-"):
             names = {info.name for info in app.registered_commands}
+            # sub-apps (`icor stated sync`) stay: keep_only drops commands only
+            names.update(info.name for info in app.registered_groups
+                         if isinstance(info.name, str))
             return word if word in names else None
     return None
 

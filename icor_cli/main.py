@@ -34,8 +34,19 @@ def _on_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    # Ctrl-C landing in a callback Python cannot raise from (an import lock's weakref
+    # callback, a finaliser) is printed as "Exception ignored" with a traceback; the
+    # flag keeps it, and the command ends with exit 130 before it writes anything.
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        errors.interrupted.set()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
+    sys.unraisablehook = _unraisable
     status = errors.INTERNAL
     try:
         if _pending:

@@ -5,11 +5,11 @@ Search and statistics, which only their commands need, are ``search`` and ``stat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from icor_cli.errors import UsageError
-from icor_cli.models import Member, Registry
+from icor_cli.models import SORT_KEYS, STATUS_CHOICES, Member, Registry
 
 
 def _describe(member_id: str, member: Member) -> str:
@@ -17,27 +17,41 @@ def _describe(member_id: str, member: Member) -> str:
 
 
 def find_member(registry: Registry, reference: str) -> tuple[str, Member]:
-    """Resolve a MEMBER argument: the id; else the abbreviation exactly; else the
-    abbreviation (or id) ignoring case, spacing, punctuation and script (``bkp`` finds
-    ``БКП``). Ambiguous or unknown references are usage errors (exit 2)."""
+    """Resolve a MEMBER argument, the first step that matches deciding: the id; the
+    abbreviation exactly; the abbreviation (or id) ignoring case, spacing, punctuation and
+    script (``bkp`` finds ``БКП``); the name or English name, folded, exactly; then as a
+    unique prefix (``Rode Morgen``, ``rode``). Ambiguous or unknown references are usage
+    errors (exit 2) listing the candidates or suggestions."""
     members = registry.members
+    reference = " ".join(reference.split())
     if reference in members:
         return reference, members[reference]
     exact = [(i, m) for i, m in members.items() if m.abbreviation == reference]
     if len(exact) == 1:
         return exact[0]
-    from icor_cli.fold import fold_key
+    from icor_cli.fold import fold_key, fold_words
 
     key = fold_key(reference)
-    matches = exact or [
-        (i, m) for i, m in members.items()
-        if key and (fold_key(m.abbreviation) == key or fold_key(i) == key)
+    steps: list[Callable[[], list[tuple[str, Member]]]] = [
+        lambda: exact,
+        lambda: [(i, m) for i, m in members.items()
+                 if key and (fold_key(m.abbreviation) == key or fold_key(i) == key)],
     ]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        listed = ", ".join(_describe(i, m) for i, m in matches)
-        raise UsageError(f"{reference!r} is ambiguous: it matches {listed}; use the id")
+    words = fold_words(reference)
+    if words:
+        def names(member: Member) -> list[str]:
+            return [fold_words(n) for n in (member.name, member.name_en) if n]
+
+        steps.append(lambda: [(i, m) for i, m in members.items() if words in names(m)])
+        steps.append(lambda: [(i, m) for i, m in members.items()
+                              if any(n.startswith(words) for n in names(m))])
+    for step in steps:
+        matches = step()
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = ", ".join(_describe(i, m) for i, m in matches)
+            raise UsageError(f"{reference!r} is ambiguous: it matches {listed}; use the id")
     raise UsageError(f"no member {reference!r}{_suggestions(registry, key)}")
 
 
@@ -48,8 +62,9 @@ def _suggestions(registry: Registry, key: str) -> str:
 
     by_key: dict[str, list[str]] = {}
     for member_id, member in registry.members.items():
-        for candidate in (member_id, member.abbreviation):
-            by_key.setdefault(fold_key(candidate), []).append(member_id)
+        for candidate in (member_id, member.abbreviation, member.name, member.name_en):
+            if candidate:
+                by_key.setdefault(fold_key(candidate), []).append(member_id)
     close = difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)
     ids = list(dict.fromkeys(i for k in close for i in by_key[k]))[:5]
     if not ids:
@@ -60,7 +75,6 @@ def _suggestions(registry: Registry, key: str) -> str:
 
 # --- Filters -----------------------------------------------------------------------------
 
-STATUS_CHOICES = ("active", "inactive", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,37 +93,44 @@ class Filters:
                     or self.status != "all")
 
 
+def resolve_region(registry: Registry, text: str) -> str:
+    """A region name, any case, as the registry spells it; or a usage error listing them."""
+    wanted = " ".join(text.split()).casefold()
+    for region in registry.regions:
+        if region.casefold() == wanted:
+            return region
+    raise UsageError(f"unknown region {text!r}; choose from {', '.join(registry.regions)}")
+
+
 def resolve_regions(registry: Registry, given: Sequence[str]) -> tuple[str, ...]:
     """Region names as the file spells them, matched case-insensitively (exit 2 if unknown)."""
-    by_fold = {region.casefold(): region for region in registry.regions}
-    resolved: list[str] = []
-    for text in given:
-        region = by_fold.get(text.strip().casefold())
-        if region is None:
-            raise UsageError(
-                f"unknown region {text!r}; choose from {', '.join(registry.regions)}"
-            )
-        if region not in resolved:
-            resolved.append(region)
-    return tuple(resolved)
+    return tuple(dict.fromkeys(resolve_region(registry, text) for text in given))
 
 
 def resolve_countries(registry: Registry, given: Sequence[str]) -> tuple[str, ...]:
-    """Alpha-2 codes for ISO codes or English/common names (exit 2 if unknown)."""
-    from icor_cli.countries import country_code
+    """Alpha-2 codes for ISO codes or names (``countries.resolve_country``; exit 2 if
+    unknown or ambiguous)."""
+    from icor_cli.countries import resolve_country
 
-    resolved: list[str] = []
-    for text in given:
-        code = country_code(text)
-        if code is None:
-            present = sorted({member.country for member in registry.members.values()})
-            raise UsageError(
-                f"unknown country {text!r}; use an ISO 3166-1 alpha-2 code or an English "
-                f"name (the registry has {', '.join(present)})"
-            )
-        if code not in resolved:
-            resolved.append(code)
-    return tuple(resolved)
+    if not given:
+        return ()
+    present = {member.country for member in registry.members.values()}
+    return tuple(dict.fromkeys(resolve_country(text, present) for text in given))
+
+
+def regions_of_country(registry: Registry, country: str) -> list[str]:
+    """The regions the country's members are in, most members first."""
+    seen: dict[str, int] = {}
+    for member in registry.members.values():
+        if member.country == country:
+            seen[member.region] = seen.get(member.region, 0) + 1
+    return sorted(seen, key=lambda region: -seen[region])
+
+
+def inferred_region(registry: Registry, country: str) -> str | None:
+    """The region of the country's existing members, when they agree on one."""
+    regions = regions_of_country(registry, country)
+    return regions[0] if len(regions) == 1 else None
 
 
 def resolve_status(text: str) -> str:
@@ -154,8 +175,6 @@ def filter_members(registry: Registry, filters: Filters) -> list[tuple[str, Memb
 
 # --- Sorting -----------------------------------------------------------------------------
 
-SORT_KEYS = ("region", "id", "abbreviation", "name", "country", "status", "joined")
-DEFAULT_SORT = "region"
 
 
 def sort_members(

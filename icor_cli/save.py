@@ -36,7 +36,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from icor_cli.errors import ConcurrentChange, RegistryIOError, UsageError, os_reason
+from icor_cli.errors import (
+    ConcurrentChange,
+    RegistryIOError,
+    UsageError,
+    interrupted,
+    os_reason,
+)
 from icor_cli.store import RegistrySource
 
 TIMEOUT_ENV = "ICOR_LOCK_TIMEOUT"
@@ -156,6 +162,8 @@ def save(source: RegistrySource, expected: bytes, text: str) -> None:
                               "the file is unchanged")
 
     def unchanged() -> None:
+        if interrupted.is_set():  # a Ctrl-C that a library swallowed: write nothing
+            raise KeyboardInterrupt
         try:
             current = real.read_bytes()
         except OSError as error:

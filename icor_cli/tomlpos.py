@@ -151,7 +151,15 @@ def key_positions(text: str) -> dict[tuple[str, ...], Position]:
     """Every table path and key path in ``text``, mapped to where it is first written."""
     positions: dict[tuple[str, ...], Position] = {}
     for event in scan(text):
-        if event.kind != "comment":
+        if event.kind == "key":
+            # A dotted key also writes the tables it passes through (`a.b.c = 1` is
+            # where `a.b` is, if nothing wrote it before).
+            path = event.path
+            for end in range(len(path), 0, -1):
+                if path[:end] in positions:
+                    break
+                positions[path[:end]] = (event.line, event.column)
+        elif event.kind == "table":
             positions.setdefault(event.path, (event.line, event.column))
     return positions
 

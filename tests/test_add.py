@@ -203,8 +203,9 @@ def test_prompts_on_a_terminal(
 
     monkeypatch.setattr(write, "_interactive", lambda: True)
     # a bad country is asked again; the region is offered as a numbered choice
+    # then founding, joined and notes are skipped with Enter, and Enter confirms
     result = invoke("add", "--name-en", "Antarctic Party",
-                    input="APP\nAntarktische Partei\nAtlantis\nAntarctica\nmars\n2\n")
+                    input="APP\nAntarktische Partei\nAtlantis\nAntarctica\nmars\n2\n\n\n\n\n")
     assert result.exit_code == 0, result.stderr
     assert "unknown country 'Atlantis'" in result.stderr
     assert "1) Africa, 2) Asia" in result.stderr
@@ -229,13 +230,15 @@ def test_prompt_left_without_an_answer_is_interrupted(
     assert registry_file.read_bytes() == before
 
 
-def test_prompt_skips_region_when_the_country_settles_it(
+def test_prompt_offers_the_country_members_region(
     invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from icor_cli.commands import write
 
     monkeypatch.setattr(write, "_interactive", lambda: True)
-    result = invoke("add", "-a", "NKP", "-n", "Neue KP", input="Germany\n")
+    # English name skipped, country, the region offered (Enter takes it), founding,
+    # joined, notes skipped, confirmed
+    result = invoke("add", "-a", "NKP", "-n", "Neue KP", input="\nGermany\n\n\n\n\n\n")
     assert result.exit_code == 0, result.stderr
     assert members(registry_file)["nkp"]["region"] == "Europe"
 
@@ -367,6 +370,10 @@ def test_prompts_on_a_real_terminal(registry_file: Path) -> None:
     os.write(leader, b"TTYP\n")
     read_until(b"Name")
     os.write(leader, b"Terminal Partei\n")
+    for question in (b"English name", b"Region", b"founding", b"Joined", b"Notes",
+                     b"Add this member?"):
+        read_until(question)
+        os.write(leader, b"\n")  # skipped, the offered region, not founding, confirmed
     read_until(b"ttyp\r\n")
     assert process.wait(timeout=30) == 0
     os.close(leader)

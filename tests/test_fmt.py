@@ -11,9 +11,10 @@ import pytest
 import tomli
 from conftest import FIXTURE, Result
 
-from icor_cli.edit import comment_lines, unified_diff
 from icor_cli.models import Registry
 from icor_cli.store import dump
+from icor_cli.textdiff import unified_diff
+from icor_cli.tomlpos import comment_lines
 
 Run = Callable[..., Result]
 

@@ -53,7 +53,8 @@ def test_annotations_by_default_under_actions(icor: Run, registry_file: Path,
     assert first.group(1) == "error"
     assert first.group(2) == "registry.toml"
     assert int(first.group(3)) == line_of(text, "active = 56")
-    assert first.group(5) == "stated active is 56 but the registry has 57 active members"
+    assert first.group(5) == ("stated active is 56 but the registry has 57 active members; "
+                               "run 'icor stated sync' once the published figures match")
     assert int(second.group(3)) == line_of(text, "Asia = 8")
     assert "Asia" in second.group(5)
 
@@ -88,7 +89,8 @@ def test_step_summary_has_findings_and_stated_vs_actual(icor: Run, registry_file
     assert summary.startswith("## an earlier step\n")  # appended, not overwritten
     assert "## ❌ icor validate: `registry.toml`" in summary
     assert (f"| ❌ error | `registry.toml:{line_of(text, 'active = 56')}:1` | counts | "
-            "stated active is 56 but the registry has 57 active members |") in summary
+            "stated active is 56 but the registry has 57 active members; run 'icor stated "
+            "sync' once the published figures match |") in summary
     assert "### Stated vs actual" in summary
     assert "| active | 56 | 57 | ❌ +1 |" in summary
     assert "| active in Asia | 8 | 9 | ❌ +1 |" in summary

@@ -358,17 +358,17 @@ def test_a_change_made_underneath_is_kept(
     invoke: Run, registry_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another program (an editor; it takes no lock) writes the file while icor works."""
-    from icor_cli import edit
+    from icor_cli import figures
 
     theirs = registry_file.read_bytes().replace(b'name = "Bloque Democratico Popular"',
                                                 b'name = "Bloque Democratico Popular!"')
-    moved_figures = edit.moved_figures
+    moved_figures = figures.moved_figures
 
     def meanwhile(*args: object) -> object:
         registry_file.write_bytes(theirs)
         return moved_figures(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(edit, "moved_figures", meanwhile)
+    monkeypatch.setattr(figures, "moved_figures", meanwhile)
     result = invoke(*ADD)
     assert result.exit_code == 4
     assert "changed on disk" in result.stderr and "their change is kept" in result.stderr

@@ -48,13 +48,15 @@ def test_help_does_not_load_the_models() -> None:
     assert "icor_cli.models" not in imported("--help")
 
 
-def test_a_bad_country_loads_the_country_database_for_suggestions() -> None:
+def test_a_bad_country_gets_suggestions_from_the_generated_table() -> None:
+    """Suggestions come from icor_cli.country_table: pycountry's database is not loaded."""
     environment = {**os.environ, "ICOR_REGISTRY": str(FIXTURE)}
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "icor_cli",
                            "list", "--country", "Germny"],
                           capture_output=True, text=True, env=environment, check=False)
     assert done.returncode == 2
-    assert "pycountry" in {line.rsplit("|", 1)[1].strip()
+    assert "did you mean Germany (DE)?" in done.stderr
+    assert "pycountry" not in {line.rsplit("|", 1)[1].strip()
                            for line in done.stderr.splitlines() if "import time:" in line}
 
 

@@ -62,6 +62,8 @@ founding = false
 # SMALL is valid but not canonical (members not sorted by id); tests that want a clean
 # run use `canonical()`.
 
+SYNC = "; run 'icor stated sync' once the published figures match"
+
 
 def canonical(text: str = SMALL) -> str:
     import tomllib
@@ -119,7 +121,9 @@ def test_status_change_names_the_figures_that_no_longer_match(
     path = write(tmp_path, text[:start] + flipped + text[end:])
     result, found = findings(invoke, path)
     assert result.exit_code == 1
-    messages = {str(f["message"]) for f in found}
+    # every counts finding ends with the fix
+    assert all(str(f["message"]).endswith(SYNC) for f in found)
+    messages = {str(f["message"]).removesuffix(SYNC) for f in found}
     region = {"mlpd": "Europe", "aptuf": "Asia", "cpa-ml": "Australia"}[member]
     if member == "aptuf":  # reactivated: one more active
         assert messages == {
@@ -145,7 +149,8 @@ def test_text_format_puts_findings_on_stderr_and_summary_on_stdout(
     assert result.exit_code == 1
     want = line_of(path.read_text(), "active = 5")
     assert result.stderr == (f"registry.toml:{want}:1: error: stated active is 5 but the "
-                             "registry has 2 active members [counts]\n")
+                             "registry has 2 active members; run 'icor stated sync' once the "
+                             "published figures match [counts]\n")
     assert result.stdout == ("registry.toml: 3 members (2 active, 1 inactive) in 3 "
                              "countries: 1 error, 0 warnings\n")
     assert "\x1b[" not in result.stdout + result.stderr
@@ -370,7 +375,8 @@ def test_each_stated_figure_against_the_actual_one(invoke: Run, tmp_path: Path) 
             .replace("countries = 3", "countries = 7").replace("Asia = 1", "Asia = 0"))
     result, found = findings(invoke, write(tmp_path, text))
     assert result.exit_code == 1
-    assert [(f["line"], f["message"]) for f in found] == [
+    assert all(str(f["message"]).endswith(SYNC) for f in found)
+    assert [(f["line"], str(f["message"]).removesuffix(SYNC)) for f in found] == [
         (line_of(text, "inactive = 4"), "stated inactive is 4 but the registry has 1 "
          "inactive members"),
         (line_of(text, "countries = 7"), "stated countries is 7 but the registry has 3 "

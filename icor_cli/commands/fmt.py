@@ -107,10 +107,12 @@ def _report(error: IcorError) -> None:
 def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: bool) -> str:
     """Format (or check) one file: ``canonical``, ``rewritten``, ``differs`` (--diff
     printed a change) or ``bad`` (not canonical, with --check); errors are raised."""
-    from icor_cli import edit, save, store
+    from icor_cli import save, store
     from icor_cli.commands.write import refuse_bundled
     from icor_cli.errors import IcorError
     from icor_cli.escape import visible
+    from icor_cli.textdiff import unified_diff
+    from icor_cli.tomlpos import comment_lines
 
     writing = not (check or diff)
     if writing:
@@ -121,7 +123,7 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
             if loaded.text == canonical:
                 _say(where, "already in canonical form")
                 return "canonical"
-            comments = edit.comment_lines(loaded.text)
+            comments = comment_lines(loaded.text)
             if comments and not drop_comments:
                 for number, line in comments:
                     typer.echo(visible(f"{where.display}:{number}: {line.strip()}"), err=True)
@@ -141,8 +143,8 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
         _say(where, "already in canonical form")
         return "canonical"
     if diff:
-        sys.stdout.write(edit.unified_diff(loaded.text, canonical, where.display))
-    comments = edit.comment_lines(loaded.text)
+        sys.stdout.write(unified_diff(loaded.text, canonical, where.display))
+    comments = comment_lines(loaded.text)
     if comments:
         _say(where, f"the canonical form drops {len(comments)} comment "
                     f"line{'s' * (len(comments) != 1)}: "

@@ -365,8 +365,8 @@ def pull_request_summary(where: RegistrySource, registry: Registry) -> None:
 def registry_as_of(registry: Registry, date: str) -> Registry:
     """``--as-of DATE``: the registry's membership on that date (see
     ``history.membership_on``); the members left out as unknown are named on stderr."""
-    from icor_cli.edit import parse_date
     from icor_cli.history import membership_on
+    from icor_cli.inputs import parse_date
     from icor_cli.render.history import membership_note
 
     membership = membership_on(registry, parse_date(date, "--as-of"))
@@ -376,7 +376,7 @@ def registry_as_of(registry: Registry, date: str) -> Registry:
 
 def stats_as_of(stats: Stats, registry: Registry, date: str) -> Stats:
     """Stated figures describe one date (``stated.as_of``): on any other, none is shown."""
-    from icor_cli.edit import parse_date
+    from icor_cli.inputs import parse_date
 
     if registry.stated.as_of == parse_date(date, "--as-of"):
         return stats

@@ -66,8 +66,8 @@ RegionOption = Annotated[
 CountryOption = Annotated[
     list[str] | None,
     typer.Option("--country", metavar="COUNTRY",
-                 help="Only this country: ISO code or English name, e.g. TR, Turkey, "
-                      "Türkiye (repeatable)."),
+                 help="Only this country: ISO code or name, English or its own, e.g. "
+                      "TR, TUR, Turkey, Türkiye (repeatable)."),
 ]
 StatusOption = Annotated[
     StatusChoice,
@@ -207,7 +207,8 @@ def show_member(
     member: Annotated[
         str,
         typer.Argument(metavar="MEMBER",
-                       help="Id or abbreviation (case, punctuation and script ignored)."),
+                       help="Id, abbreviation (case, punctuation and script ignored), "
+                            "or name or English name (or a unique beginning of one)."),
     ],
     fmt: FormatOption = None,
     fields: FieldsOption = None,
@@ -217,13 +218,15 @@ def show_member(
 
     \b
     MEMBER is the id, else the abbreviation exactly, else the abbreviation
-    ignoring case, spacing, punctuation and script (bkp finds БКП).
+    ignoring case, spacing, punctuation and script (bkp finds БКП), else the
+    name or English name, exactly or as a unique beginning ("Rode Morgen").
 
     \b
     Examples:
       icor show mlpd
       icor show 'BP (NK-T)'
       icor show bkp --format json
+      icor show "Rode Morgen"
       icor show bkp --fields name_en,country_name --format tsv --no-header
     """
     from icor_cli.fields import parse_fields

@@ -1,15 +1,18 @@
-"""``icor add``, ``icor deactivate`` and ``icor reactivate``: the commands that change
-members (``icor fmt`` is in ``fmt.py``).
+"""``icor add``, ``icor deactivate`` and ``icor reactivate``, and the one write path
+every command that changes the file takes (``edit``, ``stated sync``, ``import`` and
+``fmt`` live in their own modules and use it too).
 
-Each reads → changes (``edit.py``, pure) → saves (``save.py``), with the read, the change
-and the save under the registry's lock, so concurrent writers all land. Only ``typer`` is
-imported at start-up: the TOML writer, the lock and the checks load when a command runs.
+Each reads → changes (``changes.py``, ``figures.py``: pure) → saves (``save.py``), with
+the read, the change and the save under the registry's lock, so concurrent writers all
+land. Only ``typer`` is imported at start-up: the TOML writer, the lock and the checks
+load when a command runs.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,7 +23,8 @@ from icor_cli.escape import visible
 if TYPE_CHECKING:
     import datetime as dt
 
-    from icor_cli.edit import Change, NewMember, Outcome
+    from icor_cli.changes import Change
+    from icor_cli.figures import Figure
     from icor_cli.models import Registry
     from icor_cli.store import Loaded, RegistrySource
 
@@ -67,51 +71,107 @@ def require_canonical(loaded: Loaded) -> None:
     raise RegistryInvalid([Finding("format", "error", loaded.source.display, message, line, 1)])
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A change ready to write: the change, the stated figures it moves, the new text (the
+    file's own when nothing is to be written), and what ``--update-stated`` did or why
+    it did nothing, when that needs saying."""
+
+    change: Change
+    figures: list[Figure]
+    text: str
+    stated_note: str | None = None
+
+
+def _align_unchanged(registry: Registry, change: Change) -> tuple[Registry | None, str]:
+    """``--update-stated`` on a command that changed nothing: bring the stated figures in
+    line with the command's effect, which was already there, when they still describe the
+    registry as it was before that effect; otherwise say why not. Never a note or any
+    other record of a change that did not happen."""
+    from icor_cli.figures import compare, moved_figures, update_stated
+
+    stale = [row for row in compare(registry) if not row.matches]
+    if not stale:
+        return None, "stated figures already match the registry; nothing to update"
+    listed = ", ".join(f"{row.label} {row.stated} (actual {row.actual})" for row in stale)
+    undone = change.undone
+    if undone is not None and all(row.matches for row in compare(
+            undone.model_copy(update={"stated": registry.stated}))):
+        figures = moved_figures(undone, registry)
+        moved = ", ".join(f"{f.label} {f.stated} -> {f.stated + f.delta}" for f in figures)
+        return update_stated(registry, figures), (
+            f"the stated figures still described the registry before this; updated: {moved}")
+    if undone is None:
+        return None, (f"stated figures not updated: this command moves none, and they "
+                      f"differ from the registry ({listed}); run 'icor stated sync' once "
+                      "the published figures match")
+    return None, (f"stated figures not updated: they differ from the registry ({listed}) "
+                  "by more than this command's effect; run 'icor stated sync' once the "
+                  "published figures match")
+
+
 def _compute(loaded: Loaded, compute: Callable[[Registry], Change],
              update_stated: bool) -> Outcome:
-    from icor_cli import edit
+    from icor_cli import figures as stated
     from icor_cli.store import dump
 
     change = compute(loaded.registry)
     if not change.changed:
-        return edit.Outcome(change, [], loaded.text)
-    figures = edit.moved_figures(loaded.registry, change.registry)
+        if not update_stated:
+            return Outcome(change, [], loaded.text)
+        aligned, note = _align_unchanged(loaded.registry, change)
+        return Outcome(change, [], loaded.text if aligned is None else dump(aligned), note)
+    figures = stated.moved_figures(loaded.registry, change.registry)
     after = change.registry
     if update_stated and figures:
-        after = edit.update_stated(after, figures)
-    return edit.Outcome(change, figures, dump(after))
+        after = stated.update_stated(after, figures)
+    return Outcome(change, figures, dump(after))
+
+
+def write_outcome(where: RegistrySource, compute: Callable[[Loaded], Outcome], *,
+                  dry_run: bool) -> Outcome:
+    """Load, compute, and save the outcome's text when it differs from the file's (or,
+    with ``dry_run``, print the diff): the one path every write command takes."""
+    from icor_cli import save, store
+    from icor_cli.textdiff import unified_diff
+
+    if dry_run:
+        loaded = store.load(where)
+        require_canonical(loaded)
+        outcome = compute(loaded)
+        if outcome.text != loaded.text:
+            sys.stdout.write(unified_diff(loaded.text, outcome.text, where.display))
+        return outcome
+    refuse_bundled(where)
+    with save.locked(where):
+        loaded = store.load(where)
+        require_canonical(loaded)
+        outcome = compute(loaded)
+        if outcome.text != loaded.text:
+            save.save(where, loaded.raw, outcome.text)
+    return outcome
 
 
 def apply_change(where: RegistrySource, compute: Callable[[Registry], Change], *,
                  dry_run: bool, update_stated: bool) -> Change:
     """Load, change, and save (or, with ``dry_run``, print the diff), then report."""
-    from icor_cli import edit, save, store
-
-    if dry_run:
-        loaded = store.load(where)
-        require_canonical(loaded)
-        outcome = _compute(loaded, compute, update_stated)
-        if outcome.change.changed:
-            sys.stdout.write(edit.unified_diff(loaded.text, outcome.text, where.display))
-    else:
-        refuse_bundled(where)
-        with save.locked(where):
-            loaded = store.load(where)
-            require_canonical(loaded)
-            outcome = _compute(loaded, compute, update_stated)
-            if outcome.change.changed:
-                save.save(where, loaded.raw, outcome.text)
-    _report(where, outcome, dry_run=dry_run, update_stated=update_stated)
+    outcome = write_outcome(
+        where, lambda loaded: _compute(loaded, compute, update_stated), dry_run=dry_run)
+    report(where, outcome, dry_run=dry_run, update_stated=update_stated)
     return outcome.change
 
 
-def _report(where: RegistrySource, outcome: Outcome, *, dry_run: bool,
-            update_stated: bool) -> None:
-    from icor_cli.edit import out_of_date
+def report(where: RegistrySource, outcome: Outcome, *, dry_run: bool,
+           update_stated: bool) -> None:
+    from icor_cli.figures import out_of_date
 
     change = outcome.change
     if not change.changed:
         _say(where, change.summary)
+        if outcome.stated_note:
+            _say(where, outcome.stated_note + (" (dry run: nothing written)"
+                                               if dry_run and "updated:" in
+                                               outcome.stated_note else ""))
         return
     _say(where, change.summary + (" (dry run: nothing written)" if dry_run else ""))
     for warning in change.warnings:
@@ -126,7 +186,8 @@ def _report(where: RegistrySource, outcome: Outcome, *, dry_run: bool,
     if stale:
         listed = ", ".join(f"{f.label} {f.stated} (now {f.actual})" for f in stale)
         _say(where, f"stated figures now out of date: {listed}; `icor validate` reports them "
-                    "until [stated] is updated (--update-stated does it with the change)")
+                    "until [stated] is updated (--update-stated does it with the change, "
+                    "'icor stated sync' once the published figures match)")
 
 
 def _interactive() -> bool:
@@ -138,45 +199,6 @@ def _interactive() -> bool:
 
 
 # --- add -------------------------------------------------------------------------------
-
-
-def _ask(label: str) -> str:
-    from icor_cli.edit import clean_text
-
-    while True:
-        answer = clean_text(typer.prompt(label, err=True))
-        if answer:
-            return answer
-
-
-def prompt_missing(registry: Registry, new: NewMember) -> None:
-    """Ask for each missing required field; the region as a choice, unless the country's
-    members already settle it."""
-    from icor_cli.edit import inferred_region, resolve_country, resolve_region
-    from icor_cli.errors import UsageError
-
-    if not new.abbreviation:
-        new.abbreviation = _ask("Abbreviation (as published)")
-    if not new.name:
-        new.name = _ask("Name (in the original language)")
-    while not new.country:
-        try:
-            new.country = resolve_country(_ask("Country (ISO code or English name)"))
-        except UsageError as error:
-            typer.echo(visible(f"icor: {error}"), err=True)
-    if new.region or inferred_region(registry, resolve_country(new.country)):
-        return
-    choices = list(registry.regions)
-    typer.echo("Regions: " + ", ".join(f"{i}) {r}" for i, r in enumerate(choices, 1)), err=True)
-    while not new.region:
-        answer = _ask(f"Region [1-{len(choices)} or name]")
-        if answer.isdigit() and 1 <= int(answer) <= len(choices):
-            new.region = choices[int(answer) - 1]
-            continue
-        try:
-            new.region = resolve_region(registry, answer)
-        except UsageError as error:
-            typer.echo(visible(f"icor: {error}"), err=True)
 
 
 def add(
@@ -191,16 +213,18 @@ def add(
     ] = None,
     name_en: Annotated[str | None, typer.Option("--name-en", help="English name.")] = None,
     country: Annotated[
-        str | None, typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 code or English "
-                                 "name (DE, Germany). Required."),
+        str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or a name, English "
+                                 "or the country's own (DE, DEU, Germany, Deutschland). "
+                                 "Required."),
     ] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="One of the registry's regions (any case); "
                                  "default: the region of the country's members."),
     ] = None,
     founding: Annotated[
-        bool, typer.Option("--founding", help="A founding member of ICOR."),
-    ] = False,
+        bool | None, typer.Option("--founding/--no-founding", show_default=False,
+                                  help="A founding member of ICOR (default: not)."),
+    ] = None,
     joined: Annotated[
         str | None, typer.Option("--joined", metavar="YYYY-MM-DD", help="Date it joined."),
     ] = None,
@@ -211,13 +235,19 @@ def add(
     ] = None,
     dry_run: DryRun = False,
     update_stated: UpdateStated = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="On a terminal, write without asking to "
+                           "confirm."),
+    ] = False,
 ) -> None:
     """Add an active member; print its id.
 
     The id is the abbreviation transliterated to a lowercase slug (БКП -> bkp); when taken,
     the country code is appended (pcr-fr), then -2, -3. On a terminal, missing required
-    fields are asked for; otherwise they are an error (exit 2) naming every one. Nothing is
-    written if the result would be invalid (duplicate abbreviation, unknown country or
+    fields are asked for, with every other field not given (Enter skips an optional
+    one), and the new member is shown to confirm (--yes skips that); otherwise missing
+    fields are an error (exit 2) naming every one. Nothing is written if the result
+    would be invalid (duplicate abbreviation, unknown country or
     region: exit 2).
 
     \b
@@ -226,20 +256,30 @@ def add(
       icor add -a KP -n "Komunistická partie" -c CZ --region europe --dry-run
       icor add -a NP -n "New Party" -c TR --joined 2025-06-01 --founding --update-stated
     """
-    from icor_cli.edit import NewMember, clean_text, missing_options, parse_date, plan_add
+    from icor_cli.changes import NewMember, missing_options, plan_add
+    from icor_cli.inputs import clean_notes, clean_text, parse_date
     from icor_cli.store import load
 
     where = source(ctx)
     new = NewMember(
-        member_id=clean_text(member_id), abbreviation=clean_text(abbreviation),
-        name=clean_text(name), name_en=clean_text(name_en), country=clean_text(country),
-        region=clean_text(region), founding=founding,
-        joined=parse_date(joined, "--joined") if joined else None, notes=clean_text(notes),
+        member_id=clean_text(member_id, "--id"),
+        abbreviation=clean_text(abbreviation, "--abbreviation"),
+        name=clean_text(name, "--name"), name_en=clean_text(name_en, "--name-en"),
+        country=clean_text(country, "--country"), region=clean_text(region, "--region"),
+        founding=bool(founding), joined=parse_date(joined, "--joined") if joined else None,
+        notes=clean_notes(notes),
     )
     if _interactive() and (missing_options(new) or not new.region):
+        from icor_cli.commands import prompts
+
         if not dry_run:
             refuse_bundled(where)
-        prompt_missing(load(where).registry, new)
+        registry = load(where).registry
+        prompts.ask_missing(registry, new, founding_given=founding is not None)
+        planned = prompts.plan(registry, new)
+        if not yes and not prompts.confirm(planned, registry):
+            _say(where, "not added; nothing written")
+            return
     change = apply_change(where, lambda registry: plan_add(registry, new),
                           dry_run=dry_run, update_stated=update_stated)
     if not dry_run:
@@ -249,14 +289,14 @@ def add(
 # --- deactivate, reactivate ------------------------------------------------------------
 
 MemberArgument = Annotated[
-    str, typer.Argument(metavar="MEMBER", help="Id or abbreviation (any case or script)."),
+    str, typer.Argument(metavar="MEMBER", help="Id, abbreviation (any case or script), or "
+                        "name or English name (or a unique beginning of one)."),
 ]
 
 
 def _date(value: str | None, option: str) -> dt.date:
-
     from icor_cli.clock import today
-    from icor_cli.edit import parse_date
+    from icor_cli.inputs import parse_date
 
     return parse_date(value, option) if value is not None else today()
 
@@ -284,12 +324,13 @@ def deactivate(
       icor deactivate БКП --dry-run
       icor deactivate mlpd --update-stated
     """
-    from icor_cli.edit import clean_text, deactivate_member
+    from icor_cli.changes import deactivate_member
+    from icor_cli.inputs import clean_text
     from icor_cli.query import find_member
 
     where = source(ctx)
     when = _date(date, "--date")
-    because = clean_text(reason)
+    because = clean_text(reason, "--reason")
 
     def compute(registry: Registry) -> Change:
         member_id, _ = find_member(registry, member)
@@ -320,7 +361,7 @@ def reactivate(
       icor reactivate aptuf --date 2025-01-15 --update-stated
       icor reactivate aptuf --dry-run
     """
-    from icor_cli.edit import reactivate_member
+    from icor_cli.changes import reactivate_member
     from icor_cli.query import find_member
 
     where = source(ctx)
@@ -334,6 +375,11 @@ def reactivate(
 
 
 def register(app: typer.Typer) -> None:
+    from icor_cli.commands import edit, importing, stated
+
     app.command("add")(add)
     app.command("deactivate")(deactivate)
     app.command("reactivate")(reactivate)
+    edit.register(app)
+    stated.register(app)
+    importing.register(app)

@@ -1,30 +1,28 @@
-"""Changes to a registry, as pure functions: a ``Registry`` in, the changed ``Registry`` out.
+"""Changes to members, as pure functions: a ``Registry`` in, a ``Change`` out.
 
 No I/O and no printing here. ``commands/write.py`` loads, calls these, and saves (under the
 lock, see ``save.py``). Every change is validated before anything is written: the changed
 member through its Pydantic model, the whole registry through the checks of ``checks.py``
 that concern the changed member. A problem is a ``UsageError`` (exit 2): the input was bad,
-the file stays as it was.
+the file stays as it was. Input is cleaned (``inputs``) and countries and regions resolved
+(``countries``, ``query``) before it gets here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from icor_cli.errors import UsageError
-from icor_cli.models import SLUG_PATTERN, Member, Registry, Stated
+from icor_cli.models import MAX_ID_LENGTH, SLUG_PATTERN, Member, Registry
+from icor_cli.query import inferred_region, regions_of_country, resolve_region
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from icor_cli.models import Counts
-
-MAX_ID_LENGTH = 64
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -40,65 +38,10 @@ class Change:
     summary: str
     changed: bool = True
     warnings: list[str] = field(default_factory=list)
-
-
-# --- input -----------------------------------------------------------------------------
-
-
-def clean_text(value: str | None) -> str | None:
-    """User input as stored: NFC, no surrounding whitespace; empty means not given."""
-    if value is None:
-        return None
-    value = unicodedata.normalize("NFC", value).strip()
-    return value or None
-
-
-def parse_date(value: str, option: str) -> dt.date:
-    """A ``YYYY-MM-DD`` option value, or a usage error naming the option."""
-    text = value.strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def resolve_country(text: str) -> str:
-    """An ISO code or English name to the alpha-2 code, or a usage error."""
-    from icor_cli.countries import country_code
-
-    code = country_code(text)
-    if code is None:
-        raise UsageError(
-            f"unknown country {text!r}: use an ISO 3166-1 alpha-2 code (such as DE, TR, IN) "
-            "or an English name (such as Germany, Turkey, India)"
-        )
-    return code
-
-
-def resolve_region(registry: Registry, text: str) -> str:
-    """A region name, any case, as the registry spells it; or a usage error listing them."""
-    wanted = text.strip().casefold()
-    for region in registry.regions:
-        if region.casefold() == wanted:
-            return region
-    raise UsageError(f"unknown region {text!r} (choose from {', '.join(registry.regions)})")
-
-
-def regions_of_country(registry: Registry, country: str) -> list[str]:
-    """The regions the country's members are in, most members first."""
-    seen: dict[str, int] = {}
-    for member in registry.members.values():
-        if member.country == country:
-            seen[member.region] = seen.get(member.region, 0) + 1
-    return sorted(seen, key=lambda region: -seen[region])
-
-
-def inferred_region(registry: Registry, country: str) -> str | None:
-    """The region of the country's existing members, when they agree on one."""
-    regions = regions_of_country(registry, country)
-    return regions[0] if len(regions) == 1 else None
+    #: For a command that changed nothing because its effect was already there (the
+    #: member already inactive): the registry as it was before that effect, so
+    #: ``--update-stated`` can tell whether the stated figures still describe it.
+    undone: Registry | None = None
 
 
 # --- ids -------------------------------------------------------------------------------
@@ -140,27 +83,31 @@ def check_new_id(registry: Registry, member_id: str) -> str:
 # --- validation ------------------------------------------------------------------------
 
 
-_OPTION_OF = {"deactivated": "--date", "deactivation_reason": "--reason", "name_en": "--name-en"}
+#: The option each field comes from, for messages (add, deactivate, reactivate).
+OPTIONS = {"deactivated": "--date", "deactivation_reason": "--reason", "name_en": "--name-en"}
 
 
-def _validation_message(error: ValidationError) -> str:
+def _validation_message(error: ValidationError, options: Mapping[str, str] | None) -> str:
     parts = []
     for item in error.errors(include_url=False):
         name = str(item["loc"][-1]) if item["loc"] else "member"
-        option = _OPTION_OF.get(name, f"--{name.replace('_', '-')}")
+        option = (name if options is None
+                  else options.get(name, f"--{name.replace('_', '-')}"))
         message = str(item["msg"]).removeprefix("Value error, ")
         parts.append(f"{option}: {message}")
     return "; ".join(parts)
 
 
-def build_member(registry: Registry, data: Mapping[str, Any]) -> Member:
-    """Validate one member's fields against the model and the registry's regions."""
+def build_member(registry: Registry, data: Mapping[str, Any],
+                 options: Mapping[str, str] | None = OPTIONS) -> Member:
+    """Validate one member's fields against the model and the registry's regions. Messages
+    name the option a field came from (``options``), or the field itself when None."""
     from pydantic import ValidationError
 
     try:
         return Member.model_validate(dict(data), context={"regions": list(registry.regions)})
     except ValidationError as error:
-        raise UsageError(_validation_message(error)) from None
+        raise UsageError(_validation_message(error, options)) from None
 
 
 def _member_findings(registry: Registry, member_id: str,
@@ -184,14 +131,53 @@ def _member_findings(registry: Registry, member_id: str,
     for name in ("abbreviation", "name", "name_en", "deactivation_reason", "notes"):
         value = getattr(member, name)
         if value is not None:
-            for severity, message in text_problems(value, multiline=name == "notes"):
-                yield severity, f"{name} {message}"
+            for _, message in text_problems(value, multiline=name == "notes"):
+                yield "error", f"{name} {message}"  # a write never adds a hygiene warning
+
+
+_SKIPPED = frozenset({"format", "counts", "hygiene", "countries", "regions"})
+_TEXT_FIELDS = ("abbreviation", "name", "name_en", "deactivation_reason", "notes")
+
+
+def _findings_of(registry: Registry, wanted: set[str]) -> dict[str, set[tuple[str, str]]]:
+    from icor_cli.checks import check_registry, text_problems
+
+    found: dict[str, set[tuple[str, str]]] = {member_id: set() for member_id in wanted}
+    for finding in check_registry(registry, "", "", skip=_SKIPPED):
+        if finding.member in found:
+            found[finding.member].add((finding.severity, finding.message))
+    for member_id in wanted & registry.members.keys():
+        member = registry.members[member_id]
+        for name in _TEXT_FIELDS:
+            value = getattr(member, name)
+            if value is not None:
+                for _, message in text_problems(value, multiline=name == "notes"):
+                    found[member_id].add(("error", f"{name} {message}"))
+    return found
+
+
+def validate_members(before: Registry, after: Registry,
+                     member_ids: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """``validate_change`` for many members at once (one pass of the checks, for
+    ``import``): each member's new (errors, warnings)."""
+    wanted = set(member_ids)
+    old = _findings_of(before, wanted)
+    new = _findings_of(after, wanted)
+    result: dict[str, tuple[list[str], list[str]]] = {}
+    for member_id in member_ids:
+        fresh = sorted(new[member_id] - old[member_id])
+        result[member_id] = ([m for s, m in fresh if s == "error"],
+                             [m for s, m in fresh if s != "error"])
+    return result
 
 
 def validate_change(before: Registry, after: Registry, member_id: str) -> list[str]:
     """Refuse a change that brings a new error for the member (a duplicate abbreviation, a
-    date before the organisation was founded, a control character...); return the new
-    warnings, to be shown. Problems the member already had are not this change's doing."""
+    date before the organisation was founded, a control character...) or a new hygiene
+    warning about its text (cleaning on the way in removes the whitespace and
+    normalisation ones; a word mixing scripts or a spreadsheet formula start remains);
+    return the other new warnings, to be shown. Problems the member already had are not
+    this change's doing."""
     old: set[tuple[str, str]] = set()
     alone = False
     if member_id in before.members:
@@ -263,8 +249,13 @@ def deactivate_member(
     label = f"{member_id} ({member.abbreviation})"
     if member.status == "inactive":
         since = f" since {member.deactivated}" if member.deactivated else ""
+        data = _fields(member)
+        data["status"] = "active"
+        data.pop("deactivated", None)
+        data.pop("deactivation_reason", None)
+        undone = _with_member(registry, member_id, build_member(registry, data))
         return Change(registry, member_id, f"{label} is already inactive{since}; nothing changed",
-                      changed=False)
+                      changed=False, undone=undone)
     data = _fields(member)
     data.update(status="inactive", deactivated=date)
     if reason is not None:
@@ -292,8 +283,11 @@ def reactivate_member(registry: Registry, member_id: str, *, date: dt.date) -> C
     member = registry.members[member_id]
     label = f"{member_id} ({member.abbreviation})"
     if member.status == "active":
+        data = _fields(member)
+        data["status"] = "inactive"
+        undone = _with_member(registry, member_id, build_member(registry, data))
         return Change(registry, member_id, f"{label} is already active; nothing changed",
-                      changed=False)
+                      changed=False, undone=undone)
     if member.deactivated is not None and date < member.deactivated:
         raise UsageError(f"--date {date} is before {member_id} was deactivated "
                          f"({member.deactivated})")
@@ -306,77 +300,6 @@ def reactivate_member(registry: Registry, member_id: str, *, date: dt.date) -> C
     after = _with_member(registry, member_id, build_member(registry, data))
     warnings = validate_change(registry, after, member_id)
     return Change(after, member_id, f"reactivated {label} as of {date}", warnings=warnings)
-
-
-# --- stated counts ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One stated figure a change moves: its key in ``[stated]``, old value, actual value
-    after the change, and by how much the change moved the actual count."""
-
-    key: str
-    region: str | None
-    stated: int
-    actual: int
-    delta: int
-
-    @property
-    def label(self) -> str:
-        return f"active in {self.region}" if self.region else self.key
-
-
-def moved_figures(before: Registry, after: Registry) -> list[Figure]:
-    """The stated figures whose actual counterpart this change moves. A by-region figure is
-    only considered when the registry states figures by region."""
-    old, new = before.counts(), after.counts()
-    stated = after.stated
-    figures: list[Figure] = []
-    for key in ("active", "inactive", "total", "countries"):
-        delta = getattr(new, key) - getattr(old, key)
-        if delta:
-            figures.append(Figure(key, None, getattr(stated, key), getattr(new, key), delta))
-    if stated.active_by_region:
-        for region in after.regions:
-            delta = _by_region(new, region) - _by_region(old, region)
-            if delta:
-                figures.append(Figure("active_by_region", region,
-                                      stated.active_by_region.get(region, 0),
-                                      _by_region(new, region), delta))
-    return figures
-
-
-def _by_region(counts: Counts, region: str) -> int:
-    return counts.active_by_region.get(region, 0)
-
-
-def out_of_date(figures: list[Figure]) -> list[Figure]:
-    """The moved figures that no longer match the registry."""
-    return [figure for figure in figures if figure.stated != figure.actual]
-
-
-def update_stated(registry: Registry, figures: list[Figure]) -> Registry:
-    """``[stated]`` moved by exactly the change (``source`` and ``as_of`` untouched)."""
-    data = registry.stated.model_dump()
-    by_region = dict(data.get("active_by_region") or {})
-    for figure in figures:
-        value = figure.stated + figure.delta
-        if value < 0:
-            raise UsageError(
-                f"--update-stated: stated {figure.label} is {figure.stated} and cannot go down "
-                f"by {-figure.delta}; correct [stated] by hand"
-            )
-        if figure.region is None:
-            data[figure.key] = value
-        else:
-            by_region[figure.region] = value
-    data["active_by_region"] = by_region
-    stated = Stated.model_validate(
-        {k: v for k, v in data.items() if v is not None},
-        context={"regions": list(registry.regions)},
-    )
-    return registry.model_copy(update={"stated": stated})
 
 
 # --- add: from options to a change ------------------------------------------------
@@ -407,6 +330,8 @@ def plan_add(registry: Registry, new: NewMember) -> Change:
     """Resolve country and region against ``registry``, insist on every required field
     (all missing ones named at once), and build the change."""
     missing = missing_options(new)
+    from icor_cli.countries import resolve_country
+
     country = resolve_country(new.country) if new.country else None
     region = resolve_region(registry, new.region) if new.region else None
     if region is None:
@@ -430,112 +355,88 @@ def plan_add(registry: Registry, new: NewMember) -> Change:
     )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """A change ready to write: the change, the stated figures it moves, the new text."""
+# --- edit ------------------------------------------------------------------------------
 
-    change: Change
-    figures: list[Figure]
-    text: str
-
-
-# --- text ------------------------------------------------------------------------------
-
-
-def unified_diff(before: str, after: str, label: str) -> str:
-    """A unified diff of the whole file, as ``diff -u`` prints it.
-
-    Only the window between the common first and last lines goes through difflib (with
-    three lines of context), so a one-member change of a 100,000-member file is cheap; the
-    hunk headers are shifted back to the file's line numbers."""
-    import difflib
-
-    a = before.splitlines(keepends=True)
-    b = after.splitlines(keepends=True)
-    limit = min(len(a), len(b))
-    head = 0
-    while head < limit and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    start = max(0, head - 3)
-    stop_a, stop_b = len(a) - max(0, tail - 3), len(b) - max(0, tail - 3)
-    # git's a/ and b/ prefixes, for `git apply`; an absolute path is left as it is.
-    old_label, new_label = (label, label) if label.startswith("/") else (f"a/{label}",
-                                                                          f"b/{label}")
-    lines = []
-    for line in difflib.unified_diff(a[start:stop_a], b[start:stop_b], old_label, new_label):
-        if line.startswith("@@"):
-            line = _shift_hunk(line, start)
-        if not line.endswith("\n"):
-            line += "\n\\ No newline at end of file\n"
-        lines.append(line)
-    return "".join(lines)
+#: Fields ``icor edit`` changes (not the id, not the status: deactivate and reactivate).
+EDITABLE = ("abbreviation", "name", "name_en", "country", "region", "founding", "joined",
+            "deactivated", "deactivation_reason", "notes")
+#: Fields ``--unset`` may remove (the optional ones).
+OPTIONAL = ("name_en", "joined", "deactivated", "deactivation_reason", "notes")
+EDIT_OPTIONS = {"deactivated": "--deactivated", "deactivation_reason": "--reason",
+                "name_en": "--name-en"}
 
 
-_HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
 
 
-def _shift_hunk(header: str, offset: int) -> str:
-    match = _HUNK.match(header)
-    if not match or offset == 0:
-        return header
-    old, old_len, new, new_len = match.groups()
-    return (f"@@ -{int(old) + offset}{old_len} +{int(new) + offset}{new_len} @@"
-            + header[match.end():])
+def edit_member(registry: Registry, member_id: str, updates: Mapping[str, Any],
+                unset: tuple[str, ...] = ()) -> Change:
+    """Some fields of one member changed (``updates``, values cleaned and resolved:
+    country an alpha-2 code, region as the file spells it), optional ones removed
+    (``unset``). A country change without a region moves the member to the region of
+    the new country's members when they agree on one (and says so); otherwise the region
+    stays. Changing nothing is no change."""
+    member = registry.members[member_id]
+    for name in (*updates, *unset):
+        if name not in EDITABLE:
+            raise UsageError(f"{name!r} cannot be edited (status: use deactivate or "
+                             "reactivate; the id never changes)")
+    for name in unset:
+        if name not in OPTIONAL:
+            raise UsageError(f"--unset {name}: only optional fields can be unset "
+                             f"({', '.join(OPTIONAL)})")
+        if name in updates:
+            raise UsageError(f"--unset {name} and a new value for it at once")
+    if member.status == "active":
+        for name, option in (("deactivated", "--deactivated"),
+                             ("deactivation_reason", "--reason")):
+            if name in updates:
+                raise UsageError(f"{option}: {member_id} is active, and only an inactive "
+                                 f"member has {name} (use 'icor deactivate {member_id}')")
+    data = _fields(member)
+    data.update(updates)
+    for name in unset:
+        data.pop(name, None)
+    notes: list[str] = []
+    if "country" in updates and "region" not in updates and data["country"] != member.country:
+        others = registry.model_copy(update={"members": {
+            i: m for i, m in registry.members.items() if i != member_id}})
+        region = inferred_region(others, data["country"])
+        if region is not None and region != member.region:
+            data["region"] = region
+            notes.append(f"region moved to {region}, where {data['country']}'s other "
+                         "members are (--region sets another)")
+        elif region is None:
+            regions = regions_of_country(others, data["country"])
+            if regions and member.region not in regions:
+                notes.append(f"region stays {member.region}; {data['country']}'s other "
+                             f"members are in {', '.join(regions)} (--region moves it)")
+    label = f"{member_id} ({member.abbreviation})"
+    new = build_member(registry, data, EDIT_OPTIONS)
+    if new == member:
+        asked = "" if updates or unset else " (no field option given: see 'icor edit --help')"
+        return Change(registry, member_id, f"{label}: nothing changed{asked}", changed=False)
+    after = _with_member(registry, member_id, new)
+    warnings = validate_change(registry, after, member_id)
+    old_fields, new_fields = _fields(member), _fields(new)
+    moved = []
+    for name in EDITABLE:
+        was, now = old_fields.get(name), new_fields.get(name)
+        if was != now:
+            moved.append(f"{name} {_shown(was) if was is not None else '(unset)'} -> "
+                         f"{_shown(now) if now is not None else '(unset)'}")
+    summary = f"edited {label}: {'; '.join(moved + notes)}"
+    return Change(after, member_id, summary, warnings=warnings)
 
 
-def comment_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, whole line) for every line holding a TOML comment: what rewriting
-    the file in canonical form would drop. Strings are skipped, so a ``#`` inside a value
-    is not a comment."""
-    found: list[tuple[int, str]] = []
-    lines = text.split("\n")
-    i, n, line = 0, len(text), 1
-    while i < n:
-        char = text[i]
-        if char == "\n":
-            line += 1
-            i += 1
-        elif char == "#":
-            found.append((line, lines[line - 1].rstrip("\r")))
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif char in "\"'":
-            end = _string_end(text, i)
-            line += text.count("\n", i, end)
-            i = end
-        else:
-            i += 1
-    return found
+def resolve_edit(registry: Registry, updates: Mapping[str, Any]) -> dict[str, Any]:
+    """``icor edit``'s cleaned option values with country and region resolved."""
+    from icor_cli.countries import resolve_country
 
-
-def _string_end(text: str, start: int) -> int:
-    """The index just past the TOML string starting at ``start``."""
-    quote = text[start]
-    escapes = quote == '"'
-    if text.startswith(quote * 3, start):
-        i = start + 3
-        while i < len(text):
-            if escapes and text[i] == "\\":
-                i += 2
-            elif text.startswith(quote * 3, i):
-                i += 3
-                extra = 0  # up to two quotes may end the content: """a""""
-                while extra < 2 and i < len(text) and text[i] == quote:
-                    i += 1
-                    extra += 1
-                return i
-            else:
-                i += 1
-        return len(text)
-    i = start + 1
-    while i < len(text) and text[i] != "\n":
-        if escapes and text[i] == "\\":
-            i += 2
-        elif text[i] == quote:
-            return i + 1
-        else:
-            i += 1
-    return i
+    resolved = dict(updates)
+    if "country" in resolved:
+        resolved["country"] = resolve_country(resolved["country"])
+    if "region" in resolved:
+        resolved["region"] = resolve_region(registry, resolved["region"])
+    return resolved
