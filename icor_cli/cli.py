@@ -163,7 +163,7 @@ def _output_options(ctx: typer.Context, color: str, no_pager: bool) -> None:
                          f"not {color!r}")
     pager.apply_color(color)
     pager.settings.enabled = not no_pager
-    ctx.with_resource(pager.paging())
+    ctx.with_resource(pager.paging(ctx.invoked_subcommand))
 
 
 def register() -> None:

@@ -18,6 +18,10 @@ from contextlib import contextmanager
 from typing import TextIO
 
 DEFAULT_PAGER = "less -FRX"
+#: Commands whose output may be long and that never prompt: only these are paged (a
+#: prompt needs the real stdout, for readline's line editing and Tab completion).
+PAGED_COMMANDS = frozenset({"list", "show", "search", "stats", "stated", "diff", "log",
+                            "help", "schema", "validate", "audit"})
 COLOR_CHOICES = ("auto", "always", "never")
 
 
@@ -146,11 +150,12 @@ class _Collector(io.StringIO):
 
 
 @contextmanager
-def paging() -> Iterator[None]:
+def paging(command: str | None = None) -> Iterator[None]:
     """Collect stdout while the block runs, then ``page`` it. Does nothing unless
-    stdout is a terminal and paging is enabled."""
+    stdout is a terminal, paging is enabled and ``command`` is one of PAGED_COMMANDS."""
     real = sys.stdout
-    if not settings.enabled or not _is_terminal(real) or not pager_command():
+    if (not settings.enabled or command not in PAGED_COMMANDS or not _is_terminal(real)
+            or not pager_command()):
         yield
         return
     collector = _Collector(real)

@@ -41,8 +41,9 @@ def test_validate_files_each_on_its_own(icor: Run, tmp_path: Path) -> None:
         "bad.toml: 59 members (57 active, 2 inactive) in 45 countries: 1 error, 0 warnings",
         "2 files checked, 1 failed",
     ]
-    assert done.stderr == ("bad.toml:20:1: error: stated active is 58 but the registry has 57 "
-                           "active members [counts]\n")
+    assert done.stderr.startswith("bad.toml:20:1: error: stated active is 58 but the registry "
+                                  "has 57 active members")
+    assert done.stderr.endswith("[counts]\n") and done.stderr.count("\n") == 1
     assert good.read_bytes() == SHIPPED.read_bytes()
     assert bad.exists()
 

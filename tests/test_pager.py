@@ -182,3 +182,19 @@ def test_bad_color_is_usage_error(icor: Run) -> None:
     assert (done.exit_code, done.stdout) == (2, "")
     assert done.stderr == ("icor: error: --color must be one of auto, always, never, not "
                            "'sometimes'\n")
+
+
+def test_commands_that_may_prompt_are_never_paged(fake: tuple[dict[str, str], Path],
+                                                  tmp_path: Path) -> None:
+    """A prompt needs the real terminal (readline's Tab completion): write commands are
+    not paged, whatever they print."""
+    from icor_cli.pager import PAGED_COMMANDS
+
+    assert not {"add", "edit", "deactivate", "reactivate", "import", "fmt"} & PAGED_COMMANDS
+    env, record = fake
+    registry = tmp_path / "registry.toml"
+    registry.write_bytes(SHIPPED.read_bytes())
+    env["ICOR_REGISTRY"] = str(registry)
+    shown = on_terminal(["deactivate", "mlpd", "--dry-run"], env, rows=5)
+    assert "status" in shown
+    assert not record.exists()
