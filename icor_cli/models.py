@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from icor_cli.choices import OutputFormat, ReportFormat, SortKey, StatusChoice
 from icor_cli.countries import ALPHA_2
 from icor_cli.escape import excerpt
 
@@ -282,12 +283,8 @@ STATED_FIGURES: tuple[str, ...] = tuple(
 #: How each stated figure is worded in messages ("... has 57 active members").
 FIGURE_WORDS: dict[str, str] = {"active": "active members", "inactive": "inactive members",
                                 "total": "members in total", "countries": "countries"}
-#: ``--status``: a member status, or every member.
-STATUS_CHOICES: tuple[str, ...] = (*STATUSES, "all")
-#: ``--sort``: the member fields a list sorts by (``region`` keeps the file's region order).
-SORT_KEYS: tuple[str, ...] = ("region", "id", "abbreviation", "name", "country", "status",
-                              "joined")
-#: ``--format`` of list, show, search and stats.
-OUTPUT_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "tsv")
-#: ``--format`` of validate (and every command that reports findings).
-REPORT_FORMATS: tuple[str, ...] = ("text", "json", "github")
+#: The interface's choices (``choices``), as plain tuples.
+STATUS_CHOICES: tuple[str, ...] = tuple(StatusChoice)
+SORT_KEYS: tuple[str, ...] = tuple(SortKey)
+OUTPUT_FORMATS: tuple[str, ...] = tuple(OutputFormat)
+REPORT_FORMATS: tuple[str, ...] = tuple(ReportFormat)

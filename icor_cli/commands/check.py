@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from icor_cli.choices import ReportFormat
 from icor_cli.commands import source
 
 if TYPE_CHECKING:
     from icor_cli.store import RegistrySource
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 FilesArgument = Annotated[

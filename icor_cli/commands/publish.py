@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from icor_cli.choices import ReportFormat
 from icor_cli.commands import source
 from icor_cli.errors import IcorError
 
@@ -24,12 +24,6 @@ class StatedMismatch(IcorError):
     """The stated figures differ from the actual ones (exit 1, like a failed check)."""
 
     exit_code = 1
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 OutputOption = Annotated[

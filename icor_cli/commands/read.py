@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from icor_cli.choices import OutputFormat, SortKey, StatusChoice
 from icor_cli.commands import source
 
 if TYPE_CHECKING:
@@ -19,30 +20,6 @@ if TYPE_CHECKING:
 
     from icor_cli.models import Registry
     from icor_cli.query import Filters
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-
-
-class StatusChoice(StrEnum):
-    active = "active"
-    inactive = "inactive"
-    all = "all"
-
-
-class SortKey(StrEnum):
-    region = "region"
-    id = "id"
-    abbreviation = "abbreviation"
-    name = "name"
-    country = "country"
-    status = "status"
-    joined = "joined"
 
 
 class StatsSort(StrEnum):

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from icor_cli.choices import OutputFormat
 from icor_cli.commands import source
-from icor_cli.commands.read import FormatOption, OutputFormat
+from icor_cli.commands.read import FormatOption
 from icor_cli.commands.write import DryRun
 
 if TYPE_CHECKING:
