@@ -34,6 +34,8 @@ GITHUB_ACTIONS=true   validate's default format is github: annotations on the di
 GITHUB_STEP_SUMMARY   validate appends a Markdown summary to this file
 GITHUB_WORKSPACE      annotation paths are relative to it (else the current directory)
 GITHUB_BASE_REF       on a pull request, validate's summary adds the diff against it
+SOURCE_DATE_EPOCH     seconds since 1970: the date icor takes as today (the default of
+                      --date), for reproducible runs
 PYDANTIC_DISABLE_PLUGINS
                       set to __all__ by icor unless already set (no plugin lookup)
 _ICOR_COMPLETE        set by the shell completion scripts; not for people
@@ -47,8 +49,8 @@ Exit codes
      syntax and schema errors
 2    usage error: bad option, unknown or ambiguous member, unknown region or country,
      missing required field, write to the bundled registry
-3    I/O error: file missing, unreadable, not writable, disk full (also when writing
-     the output fails)
+3    I/O error: file missing, unreadable, not a regular file, not writable, disk full
+     (also when writing the output fails)
 4    concurrent change: lock not obtained in time, or the file changed underneath;
      retrying is safe
 70   a bug in icor: one line names it, never confused with an invalid registry
