@@ -269,14 +269,26 @@ class Registry(BaseModel):
 MEMBER_FIELDS: tuple[str, ...] = tuple(Member.model_fields)
 #: Keys of a member record in every output format: ``id``, then the member fields.
 MEMBER_COLUMNS: tuple[str, ...] = ("id", *MEMBER_FIELDS)
+def _free_text(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` typed ``FreeText`` (or ``FreeText | None``, where the
+    marker sits inside the Optional's argument, not in the field's own metadata)."""
+    from typing import get_args
+
+    def marked(annotation: object) -> bool:
+        metadata = getattr(annotation, "__metadata__", ())
+        return any(item is FREE_TEXT for item in metadata) or any(
+            marked(argument) for argument in get_args(annotation))
+
+    return tuple(name for name, field in model.model_fields.items()
+                 if FREE_TEXT in field.metadata or marked(field.annotation))
+
+
 #: Member fields of free text, which ``hygiene`` checks.
-FREE_TEXT_FIELDS: tuple[str, ...] = tuple(
-    name for name, field in Member.model_fields.items() if FREE_TEXT in field.metadata)
+FREE_TEXT_FIELDS: tuple[str, ...] = _free_text(Member)
 #: The only field whose text may span lines.
 MULTILINE_FIELDS: tuple[str, ...] = ("notes",)
 #: The organisation's fields of free text.
-ORGANISATION_TEXT_FIELDS: tuple[str, ...] = tuple(
-    name for name, field in Organisation.model_fields.items() if FREE_TEXT in field.metadata)
+ORGANISATION_TEXT_FIELDS: tuple[str, ...] = _free_text(Organisation)
 #: The stated whole-registry figures, in order; ``active_by_region`` comes after them.
 STATED_FIGURES: tuple[str, ...] = tuple(
     name for name, field in Stated.model_fields.items() if field.annotation is int)

@@ -206,3 +206,24 @@ def test_the_step_summary_stays_under_githubs_limit(icor: Run, tmp_path: Path) -
     assert result.exit_code == 1
     assert 0 < summary.stat().st_size < 1024 * 1024
     assert all(len(line) < 2000 for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("field", ["name_en", "notes", "deactivation_reason", "abbreviation"])
+def test_hygiene_checks_every_free_text_field(icor: Run, registry_file: Path,
+                                              field: str) -> None:
+    """Optional fields too (their type is ``FreeText | None``)."""
+    from icor_cli.models import FREE_TEXT_FIELDS
+
+    assert field in FREE_TEXT_FIELDS
+    text = registry_file.read_text(encoding="utf-8")
+    member = "aptuf" if field == "deactivation_reason" else "mlpd"
+    header = f"[members.{member}]\n"
+    block_end = text.index("\n\n", text.index(header))
+    block = text[text.index(header):block_end]
+    lines = [line for line in block.split("\n") if not line.startswith(f"{field} = ")]
+    lines.insert(1, f'{field} = "a\\u202eb"')
+    registry_file.write_text(text.replace(block, "\n".join(lines)), encoding="utf-8")
+    result = icor("validate")
+    assert result.exit_code == 1, result.stderr
+    assert f"members.{member}.{field} contains control or invisible character U+202E" in (
+        result.stderr)
