@@ -58,3 +58,12 @@ def json_safe(encoded: str) -> str:
     which mean the same to every JSON reader (the encoder leaves C1 controls, line
     separators and bidirectional controls raw)."""
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+
+
+MESSAGE = 2000  # characters of one diagnostic line, whatever the values it quotes
+
+
+def message(text: str) -> str:
+    """One diagnostic line: control characters escaped, at most ``MESSAGE`` characters
+    (a 100,000-letter argument quoted in full would bury the message)."""
+    return shorten(visible(text), MESSAGE)

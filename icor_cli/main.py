@@ -23,6 +23,8 @@ signal.signal(signal.SIGINT, _defer)
 import os  # noqa: E402
 import sys  # noqa: E402
 from contextlib import suppress  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TextIO  # noqa: E402
 
 from icor_cli import errors  # noqa: E402
 
@@ -44,9 +46,45 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     sys.__unraisablehook__(unraisable)
 
 
+class _Diagnostics:
+    """stderr for diagnostics: a message that cannot be written (stderr closed, full or
+    gone) is dropped, never a failure of the command that already did its work."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        with suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _streams() -> None:
+    """A closed stdout or stderr (``icor list >&-``) becomes the null device, so the
+    command stops quietly instead of failing on it; text the terminal's encoding cannot
+    hold is written as escapes instead of crashing the command."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            stream = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - for the run
+        with suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
+        setattr(sys, name, stream)
+    sys.stderr = _Diagnostics(sys.stderr)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
     sys.unraisablehook = _unraisable
+    _streams()
     status = errors.INTERNAL
     try:
         if _pending:

@@ -194,11 +194,14 @@ def write_atomic(path: Path, data: bytes,
         original: os.stat_result | None = path.stat()
     except FileNotFoundError:
         original = None
-    temporary = _unnamed_then_named(directory, path.name, data, original)
+    # Unnamed, the check runs before the file gets its name: a large registry takes
+    # milliseconds to compare, and a SIGKILL then must not find a named file to leave.
+    temporary = _unnamed_then_named(directory, path.name, data, original, before_replace)
+    checked = temporary is not None
     if temporary is None:
         temporary = _named(directory, path.name, data, original)
     try:
-        if before_replace is not None:
+        if before_replace is not None and not checked:
             before_replace()
         temporary.replace(path)
     except BaseException:
@@ -223,7 +226,8 @@ def unnamed_temporaries(directory: Path) -> bool:
 
 
 def _unnamed_then_named(directory: Path, name: str, data: bytes,
-                        original: os.stat_result | None) -> Path | None:
+                        original: os.stat_result | None,
+                        before_naming: Callable[[], None] | None = None) -> Path | None:
     """The complete temporary file, written unnamed (``O_TMPFILE``) so that a process
     killed while writing leaves nothing behind, then named beside the registry. None
     where the file system cannot do that."""
@@ -238,6 +242,8 @@ def _unnamed_then_named(directory: Path, name: str, data: bytes,
         raise
     try:
         _fill(fd, data, original)
+        if before_naming is not None:
+            before_naming()
         return _link_name(fd, directory, name)
     except _CannotLink:
         _LINK_WORKS[0] = False
@@ -351,8 +357,14 @@ def fsync_directory(directory: Path) -> None:
 def remove_stale_temporaries(path: Path) -> None:
     """Remove temporary files a killed writer left beside the registry. Only a writer
     holding the lock names them, and the caller holds it now, so any left are dead."""
+    import re
     from glob import escape
 
+    # Exactly this registry's: `.NAME.` then the random part (12 hex digits when named
+    # from an unnamed file, 8 characters from mkstemp), not `.NAME.b.x.icor-tmp`, which
+    # belongs to a registry called `NAME.b`.
+    own = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8,12}}{re.escape(TEMP_SUFFIX)}")
     for leftover in path.parent.glob(f".{escape(path.name)}.*{TEMP_SUFFIX}"):
-        with suppress(OSError):
-            leftover.unlink()
+        if own.fullmatch(leftover.name):
+            with suppress(OSError):
+                leftover.unlink()

@@ -16,10 +16,19 @@ STDIN = "-"
 
 def from_stdin() -> RegistrySource:
     """The registry read whole from standard input, now."""
+    from icor_cli.store import MAX_BYTES
+
+    chunks: list[bytes] = []
+    size = 0
     try:
-        content = sys.stdin.buffer.read()
+        while chunk := sys.stdin.buffer.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_BYTES:  # `-r - < /dev/zero` must not read until memory runs out
+                raise RegistryIOError(f"<stdin>: too large (more than {MAX_BYTES} bytes)")
+            chunks.append(chunk)
     except (OSError, AttributeError, ValueError) as error:
         raise RegistryIOError(f"cannot read the registry from standard input: {error}") from None
+    content = b"".join(chunks)
     return RegistrySource(Path(STDIN), "<stdin>", content=content,
                           readonly="read from standard input")
 

@@ -105,9 +105,9 @@ def find_registry(
     return RegistrySource(path, str(path), bundled=True)
 
 
-# Bigger than any registry (100,000 members take about 15 MB): a bound on what a
-# mistaken path can make icor read into memory.
-MAX_BYTES = 1 << 30
+# Ten times the largest registry benchmarked (100,000 members take about 22 MB): a bound
+# on what a mistaken path or `-r - < /dev/zero` can make icor read into memory.
+MAX_BYTES = 256 << 20
 
 
 def read_bytes(source: RegistrySource) -> bytes:

@@ -167,3 +167,51 @@ def test_ctrl_c_at_random_moments(registry_file: Path) -> None:
         assert process.returncode in (0, 130), err
         if process.returncode == 130:
             assert err == "icor: interrupted\n"
+
+
+@pytest.mark.parametrize(("args", "redirect"), [
+    (("validate",), ">&-"), (("--version",), ">&-"), (("list",), ">&-"),
+    (("validate",), "2>&-"), (("deactivate", "mlpd"), "2>&-"),
+    (("deactivate", "mlpd"), "2>/dev/full"),
+])
+def test_a_closed_or_full_stream_is_never_a_failure_of_the_work(
+    registry_file: Path, args: tuple[str, ...], redirect: str
+) -> None:
+    """stdout closed: a quiet stop with the command's own verdict; stderr closed or
+    full: diagnostics are dropped, the write that landed is success."""
+    command = " ".join(_icor_command())
+    done = subprocess.run(["bash", "-c", f"{command} {' '.join(args)} {redirect}"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    if "deactivate" in args:
+        assert 'status = "inactive"' in registry_file.read_text(encoding="utf-8").split(
+            "[members.mlpd]")[1].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_encoding_that_cannot_hold_the_data(registry_file: Path,
+                                                      encoding: str) -> None:
+    done = subprocess.run([*_icor_command(), "show", "bkp", "-f", "tsv"], capture_output=True,
+                          timeout=60, env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    assert b"\\u0411" in done.stdout or b"\\u0411".upper() in done.stdout.upper()
+
+
+def test_stdin_registry_is_bounded(registry_file: Path) -> None:
+    with Path("/dev/zero").open("rb") as zero:
+        done = subprocess.run([*_icor_command(), "-r", "-", "validate"], stdin=zero,
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3
+    assert "too large" in one_line(done.stderr)
+
+
+@pytest.mark.parametrize("args", [("show", "x" * 100_000), ("list", "-f", "x" * 100_000),
+                                  ("list", "--country", "x" * 100_000),
+                                  ("add", "-a", "A" * 100_000, "-n", "X", "-c", "DE")],
+                         ids=["member", "format", "country", "abbreviation"])
+def test_messages_stay_short_whatever_the_argument(registry_file: Path,
+                                                   args: tuple[str, ...]) -> None:
+    done = subprocess.run([*_icor_command(), *args], capture_output=True, text=True,
+                          timeout=60)
+    assert all(len(line) <= 2100 for line in done.stderr.splitlines()), done.stderr[:300]

@@ -227,3 +227,28 @@ def test_hygiene_checks_every_free_text_field(icor: Run, registry_file: Path,
     assert result.exit_code == 1, result.stderr
     assert f"members.{member}.{field} contains control or invisible character U+202E" in (
         result.stderr)
+
+
+def test_diffs_on_a_terminal_show_control_characters_escaped(icor: Run,
+                                                             registry_file: Path) -> None:
+    with_name(registry_file, "Bloque \u202eRED\x1b[2J")
+    result = icor("fmt", "--diff", env={"ICOR_FORCE_TERMINAL": "1"})
+    assert "\u202e" not in result.stdout and "\x1b[2J" not in result.stdout
+    assert icor("fmt").exit_code == 0  # canonical form writes the bidi override raw
+    text = registry_file.read_text(encoding="utf-8")
+    registry_file.write_text(text.replace('name_en = "Popular Democratic Bloc"',
+                                          'name_en = "Popular \u202eRED Bloc"'), encoding="utf-8")
+    result = icor("deactivate", "bdp", "--dry-run", env={"ICOR_FORCE_TERMINAL": "1"})
+    assert "RED" in result.stdout
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    piped = icor("deactivate", "bdp", "--dry-run")
+    assert "\u202e" in piped.stdout  # piped, the diff is data, as in the file
+
+
+def test_github_annotations_escape_every_control_character(icor: Run,
+                                                           registry_file: Path) -> None:
+    with_key(registry_file, "\r::error::cr\n::error::lf\x1b]8;;http://evil\x07x\u2028")
+    result = icor("validate", "-f", "github")
+    for char in ("\x1b", "\x07", "\u2028", "\r"):
+        assert char not in result.stdout
+    no_workflow_command(result.stdout)

@@ -418,3 +418,16 @@ def test_missing_file_is_exit_3(invoke: Run, tmp_path: Path,
     assert result.exit_code == 3
     assert "no such file" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_another_registrys_temporary_file_is_left_alone(invoke: Run,
+                                                        registry_file: Path) -> None:
+    """``.registry.toml.b.XXXX.icor-tmp`` belongs to a registry called ``registry.toml.b``
+    (being written right now, perhaps); only this registry's leftovers are removed."""
+    theirs = registry_file.with_name(f".registry.toml.b.0123456789ab{save.TEMP_SUFFIX}")
+    ours = registry_file.with_name(f".registry.toml.0123456789ab{save.TEMP_SUFFIX}")
+    theirs.write_text("their half-written file", encoding="utf-8")
+    ours.write_text("our dead leftover", encoding="utf-8")
+    assert invoke(*ADD).exit_code == 0
+    assert theirs.exists()
+    assert not ours.exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -111,6 +110,7 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
     from icor_cli.commands.write import refuse_bundled
     from icor_cli.errors import IcorError
     from icor_cli.escape import visible
+    from icor_cli.render import write_diff
     from icor_cli.textdiff import unified_diff
     from icor_cli.tomlpos import comment_lines
 
@@ -143,7 +143,7 @@ def _fmt_one(where: RegistrySource, *, check: bool, diff: bool, drop_comments: b
         _say(where, "already in canonical form")
         return "canonical"
     if diff:
-        sys.stdout.write(unified_diff(loaded.text, canonical, where.display))
+        write_diff(unified_diff(loaded.text, canonical, where.display))
     comments = comment_lines(loaded.text)
     if comments:
         _say(where, f"the canonical form drops {len(comments)} comment "

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from icor_cli.commands import source
-from icor_cli.escape import visible
+from icor_cli.escape import message as one_line
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -40,7 +40,7 @@ UpdateStated = Annotated[
 
 def _say(where: RegistrySource, message: str) -> None:
     """A diagnostic line on stderr (stdout is kept for data: ids and diffs)."""
-    typer.echo(visible(f"{where.display}: {message}"), err=True)
+    typer.echo(one_line(f"{where.display}: {message}"), err=True)
 
 
 def refuse_bundled(where: RegistrySource) -> None:
@@ -133,6 +133,7 @@ def write_outcome(where: RegistrySource, compute: Callable[[Loaded], Outcome], *
     """Load, compute, and save the outcome's text when it differs from the file's (or,
     with ``dry_run``, print the diff): the one path every write command takes."""
     from icor_cli import save, store
+    from icor_cli.render import write_diff
     from icor_cli.textdiff import unified_diff
 
     if dry_run:
@@ -140,7 +141,7 @@ def write_outcome(where: RegistrySource, compute: Callable[[Loaded], Outcome], *
         require_canonical(loaded)
         outcome = compute(loaded)
         if outcome.text != loaded.text:
-            sys.stdout.write(unified_diff(loaded.text, outcome.text, where.display))
+            write_diff(unified_diff(loaded.text, outcome.text, where.display))
         return outcome
     refuse_bundled(where)
     with save.locked(where):

@@ -67,9 +67,9 @@ def write_error(message: str) -> None:
     """One line on stderr; coloured only for a person looking at a terminal. Control
     characters and line breaks that values brought into the message are escaped, so it
     stays one line that cannot start a GitHub workflow command or drive a terminal."""
-    from icor_cli.escape import visible
+    from icor_cli.escape import message as one_line
 
-    message = visible(message)
+    message = one_line(message)
     if is_terminal(sys.stderr) and not no_color():
         sys.stderr.write(f"\x1b[1;31micor: error:\x1b[0m {message}\n")
     else:
@@ -80,7 +80,19 @@ def write_error(message: str) -> None:
 def write_location_error(line: str) -> None:
     """A ``file:line:col: message`` line on stderr, as compilers and linters print them,
     escaped as ``write_error`` escapes."""
-    from icor_cli.escape import visible
+    from icor_cli.escape import message
 
-    sys.stderr.write(visible(line) + "\n")
+    sys.stderr.write(message(line) + "\n")
     sys.stderr.flush()
+
+
+def write_diff(diff: str) -> None:
+    """A unified diff on stdout. For a person at a terminal every line's control
+    characters and bidirectional controls are shown escaped; piped, the diff is data and
+    goes out as it is (``patch`` must be able to apply it)."""
+    if forced_terminal() or is_terminal(sys.stdout):
+        from icor_cli.escape import visible_keep_tabs
+
+        # split on LF only: splitlines() would also split on (and so drop) U+2028 and \x85
+        diff = "\n".join(visible_keep_tabs(line) for line in diff.split("\n"))
+    sys.stdout.write(diff)

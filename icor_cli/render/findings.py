@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,7 +73,13 @@ def render_json_reports(reports: list[Report]) -> None:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: control characters (ESC, BEL, U+2028, C1...) shown
+    escaped as in text mode, then GitHub's own escapes."""
+    return "".join(_LINE_BREAKS.get(part) or visible(part).replace("%", "%25")
+                   for part in re.split(r"(\r|\n)", value))
+
+
+_LINE_BREAKS = {"\r": "%0D", "\n": "%0A"}
 
 
 def _escape_property(value: str) -> str:
