@@ -405,7 +405,7 @@ def test_a_change_landing_while_the_new_file_is_written_is_kept(
 def test_stale_temporary_files_are_removed_under_the_lock(
     invoke: Run, registry_file: Path
 ) -> None:
-    stale = registry_file.with_name(f".registry.toml.dead{save.TEMP_SUFFIX}")
+    stale = registry_file.with_name(f".registry.toml.dead0000{save.TEMP_SUFFIX}")
     stale.write_text("half a file", encoding="utf-8")
     assert invoke(*ADD).exit_code == 0
     assert not stale.exists()
