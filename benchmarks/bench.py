@@ -104,6 +104,16 @@ M(x=1)
 """
 
 
+def _changed(source: Path = SHIPPED, work: Path | None = None) -> Path:
+    """A copy of ``source`` with one member's name changed: the other version for diff."""
+    text = source.read_text(encoding="utf-8")
+    middle = text.index("\nname = ", len(text) // 2) + len("\nname = ")
+    target = (work or Path(tempfile.mkdtemp(prefix="icor-bench-"))) / f"changed-{source.name}"
+    target.write_text(text[:middle] + '"Changed"' + text[text.index("\n", middle):],
+                      encoding="utf-8")
+    return target
+
+
 def shipped(runs: int, env: dict[str, str]) -> list[Measure]:
     icor = [*icor_command(), "-r", str(SHIPPED)]
     floor_argv = [sys.executable, "-c", "import typer, pydantic"]
@@ -122,6 +132,9 @@ def shipped(runs: int, env: dict[str, str]) -> list[Measure]:
         ("stats (table)", [*icor, "stats", "--format", "table"], 2.2),
         ("validate", [*icor, "validate"], 2.2),
         ("render html", [*icor, "render", "html"], 2.5),
+        # Issue 12: two versions of the shipped registry, one member changed.
+        ("diff OLD NEW (two files)", [*icor_command(), "diff", str(SHIPPED), str(_changed())],
+         2.2),
     ]
     floor, _ = median_of(floor_argv, runs, env)
     measures = [Measure("floor: import typer, pydantic", floor, 0.0, floor, None)]
@@ -169,6 +182,9 @@ def generated(size: int, runs: int, env: dict[str, str], work: Path) -> list[Mea
                  "--name", "Benchmark Party", "--country", "DE", "--region", "Europe"],
          2.5, fresh_copy),
         ("render html", [*icor, "render", "html", "--allow-stated-mismatch"], None, None),
+        # Issue 12: at most 2.5x what tomllib needs to parse both files, 2 x the floor.
+        ("diff OLD NEW (two files)",
+         [*icor_command(), "diff", str(path), str(_changed(path, work))], 5.0, None),
     ]
     measures = [Measure(f"{size:,}: floor: tomllib parse", floor, floor_peak, floor, None)]
     for name, argv, target, setup in cases:
