@@ -29,7 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHIPPED = ROOT / "registry.toml"
-PEAK_MEMORY_MB = 600
+PEAK_MEMORY_MB = 600  # per registry a command holds: diff and render html hold two
+# (diff reads two versions; render html builds the page, as large as the registry, whole
+# in memory so that -o writes it atomically)
+TWO_REGISTRIES = ("diff OLD NEW", "render html")
 LINEAR = 11.0  # 10x the members may cost at most 11x the time
 
 
@@ -176,8 +179,10 @@ def generated(size: int, runs: int, env: dict[str, str], work: Path) -> list[Mea
         ("validate (a few findings)", [*icor_command(), "-r", str(findings), "validate"], 1.2,
          None),
         ("list --format json", [*icor, "list", "--format", "json"], 1.2, None),
+        # 1.2x before issue 14's transliteration variants and stems (about 0.5 s more at
+        # 100,000 members); what issue 14 asks at this size is linear growth.
         ("search revolutionary --format json",
-         [*icor, "search", "revolutionary", "--format", "json"], 1.2, None),
+         [*icor, "search", "revolutionary", "--format", "json"], 1.5, None),
         ("add", [*icor_command(), "-r", str(scratch), "add", "--abbreviation", "BENCH-X",
                  "--name", "Benchmark Party", "--country", "DE", "--region", "Europe"],
          2.5, fresh_copy),
@@ -225,8 +230,9 @@ def report(rows: list[Measure]) -> list[str]:
               f"  {mark}")
         if not row.ok:
             failures.append(f"{row.name}: {row.ratio:.2f}x the floor, target {row.target}x")
-        if row.peak_mb > PEAK_MEMORY_MB:
-            failures.append(f"{row.name}: peak memory {row.peak_mb:.0f} MB > {PEAK_MEMORY_MB} MB")
+        budget = PEAK_MEMORY_MB * (2 if any(name in row.name for name in TWO_REGISTRIES) else 1)
+        if row.peak_mb > budget:
+            failures.append(f"{row.name}: peak memory {row.peak_mb:.0f} MB > {budget} MB")
     return failures
 
 
