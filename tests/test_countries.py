@@ -50,6 +50,7 @@ def test_display_names() -> None:
     assert "Turkey".casefold() in [n.casefold() for n in all_country_names("TR")]
 
 
+@pytest.mark.generated
 def test_generated_table_is_current() -> None:
     """icor_cli/country_table.py is what tools/gen_countries.py makes from the installed
     pycountry and Babel: regenerate it with `python tools/gen_countries.py`."""

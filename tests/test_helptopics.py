@@ -102,6 +102,7 @@ def test_usage_lines_say_member_not_braces(icor: Run) -> None:
         "Usage: icor validate [OPTIONS] [FILE]...\n")
 
 
+@pytest.mark.generated
 def test_man_page_is_current() -> None:
     committed = (ROOT / "icor.1").read_text(encoding="utf-8")
     assert committed == render(), "icor.1 is stale: python -m icor_cli.manpage > icor.1"

@@ -16,6 +16,7 @@ from icor_cli.escape import visible
 GENERATOR = ROOT / "tools" / "gen_unicodesets.py"
 
 
+@pytest.mark.generated
 def test_the_generated_table_is_current() -> None:
     done = subprocess.run([sys.executable, str(GENERATOR)], capture_output=True, text=True,
                           check=True)
