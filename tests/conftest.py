@@ -44,6 +44,27 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_internal_error_reported(request: pytest.FixtureRequest,
+                                monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test fails on an internal error icor reports in-process, however the test
+    ran it (the ``icor`` and ``invoke`` fixtures also check subprocess output), unless
+    it is marked ``provokes_bug``."""
+    from icor_cli import errors
+
+    reported: list[BaseException] = []
+    report_bug = errors.report_bug
+
+    def recording(error: BaseException) -> None:
+        reported.append(error)
+        report_bug(error)
+
+    monkeypatch.setattr(errors, "report_bug", recording)
+    yield
+    if request.node.get_closest_marker("provokes_bug") is None:
+        assert not reported, f"icor reported an internal error: {reported!r}"
+
+
 #: The frozen clock of every test: what icor takes as today (see icor_cli.clock).
 TODAY = dt.date(2026, 3, 15)
 
