@@ -43,7 +43,7 @@ from icor_cli.errors import (
     interrupted,
     os_reason,
 )
-from icor_cli.store import RegistrySource
+from icor_cli.store import RegistrySource, open_regular
 
 TIMEOUT_ENV = "ICOR_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
@@ -69,24 +69,6 @@ def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
     if not 0 <= seconds < float("inf"):  # also refuses nan
         raise UsageError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds")
     return seconds
-
-
-def describe(error: OSError) -> str:
-    """A short reason for an ``OSError``, in words a user recognises."""
-    return os_reason(error)
-
-
-def _open_regular(source: RegistrySource, real: Path) -> int:
-    try:
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise RegistryIOError(f"{source.display}: no such file") from None
-    except OSError as error:
-        raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise RegistryIOError(f"{source.display}: not a regular file")
-    return fd
 
 
 def _try_lock(fd: int) -> bool:
@@ -115,7 +97,7 @@ def locked(source: RegistrySource, timeout: float | None = None) -> Iterator[Non
     told = False
     real = target(source.path)
     while True:
-        fd = _open_regular(source, real)
+        fd = open_regular(source, real)
         try:
             got = _try_lock(fd)
             if got and _names(real, fd):
@@ -167,7 +149,7 @@ def save(source: RegistrySource, expected: bytes, text: str) -> None:
         try:
             current = real.read_bytes()
         except OSError as error:
-            raise RegistryIOError(f"{source.display}: cannot read: {describe(error)}") from None
+            raise RegistryIOError(f"{source.display}: cannot read: {os_reason(error)}") from None
         if current != expected:
             raise ConcurrentChange(
                 f"{source.display} changed on disk while icor was working on it (another "
@@ -179,7 +161,7 @@ def save(source: RegistrySource, expected: bytes, text: str) -> None:
         write_atomic(real, text.encode("utf-8"), before_replace=unchanged)
     except OSError as error:
         raise RegistryIOError(
-            f"{source.display}: cannot write: {describe(error)}; the file is unchanged"
+            f"{source.display}: cannot write: {os_reason(error)}; the file is unchanged"
         ) from None
 
 

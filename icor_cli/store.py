@@ -110,27 +110,37 @@ def find_registry(
 MAX_BYTES = 256 << 20
 
 
+def open_regular(source: RegistrySource, path: Path | None = None) -> int:
+    """A read-only descriptor of ``path`` (default: the source's path), or
+    ``RegistryIOError`` when it is missing, a dangling symlink, a directory, or anything
+    but a regular file (opened without blocking, so a FIFO cannot hang icor)."""
+    path = source.path if path is None else path
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        kind = "a dangling symlink" if path.is_symlink() else "no such file"
+        raise RegistryIOError(f"{source.display}: {kind}") from None
+    except IsADirectoryError:
+        raise RegistryIOError(f"{source.display}: is a directory") from None
+    except OSError as error:
+        raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "is a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise RegistryIOError(f"{source.display}: {kind}")
+    return fd
+
+
 def read_bytes(source: RegistrySource) -> bytes:
     """The file's bytes. Only a regular file is read: a FIFO, a device or a directory is
     an I/O error at once, never a hang or an endless read."""
     if source.content is not None:  # -r -, --at REV: already read
         progress.start(len(source.content), source.display)
         return source.content
-    try:
-        fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        kind = "a dangling symlink" if source.path.is_symlink() else "no such file"
-        raise RegistryIOError(f"{source.display}: {kind}") from None
-    except IsADirectoryError:
-        raise RegistryIOError(f"{source.display}: is a directory") from None
-    except OSError as error:
-        raise RegistryIOError(f"{source.display}: cannot read: {error.strerror}") from None
+    fd = open_regular(source)
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise RegistryIOError(f"{source.display}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise RegistryIOError(f"{source.display}: not a regular file")
         if info.st_size > MAX_BYTES:
             raise RegistryIOError(f"{source.display}: too large ({info.st_size} bytes)")
         chunks = []

@@ -128,3 +128,17 @@ def invoke(monkeypatch: pytest.MonkeyPatch,
         return _no_internal_error(request, Result(result.exit_code, result.stdout, result.stderr))
 
     yield run
+
+
+def read_until_closed(fd: int) -> bytes:
+    """Everything a pseudo-terminal's child writes, until it closes (EIO or EOF)."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)

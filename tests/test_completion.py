@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import SHIPPED, Result, read_until_closed
 
 Run = Callable[..., Result]
 BIN = Path(sys.executable).parent
@@ -149,17 +149,9 @@ def _run_on_terminal(pty: object, argv: list[str], env: dict[str, str] | None = 
     pid, fd = pty_module.fork()
     if pid == 0:  # pragma: no cover - the child
         os.execve(argv[0], argv, env or dict(os.environ))
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    output = read_until_closed(fd)
     os.waitpid(pid, 0)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return output.decode("utf-8", "replace")
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, Result
+from conftest import SHIPPED, Result, read_until_closed
 
 from icor_cli.pager import pager_command, taller_than_screen
 
@@ -38,18 +38,10 @@ def on_terminal(argv: list[str], env: dict[str, str], rows: int = 20,
     if pid == 0:  # pragma: no cover - the child
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         os.execve(str(BIN / "icor"), ["icor", *argv], env)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    output = read_until_closed(fd)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return output.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 @pytest.fixture

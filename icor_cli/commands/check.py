@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from icor_cli.store import RegistrySource
 
 
+#: ``--format`` of every command that reports findings (validate, audit).
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option("--format", "-f",
+                 help="text, json, or github annotations (default: github when "
+                      "$GITHUB_ACTIONS is true, else text)."),
+]
+
 FilesArgument = Annotated[
     list[str] | None,
     typer.Argument(metavar="FILE", show_default=False,
@@ -26,12 +34,7 @@ FilesArgument = Annotated[
 def validate(
     ctx: typer.Context,
     files: FilesArgument = None,
-    fmt: Annotated[
-        ReportFormat | None,
-        typer.Option("--format", "-f",
-                     help="text, json, or github annotations (default: github when "
-                          "$GITHUB_ACTIONS is true, else text)."),
-    ] = None,
+    fmt: ReportFormatOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 on warnings too."),
     ] = False,

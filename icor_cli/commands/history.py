@@ -280,7 +280,7 @@ def merge(
       icor merge base.toml ours.toml theirs.toml
     """
     from icor_cli import save
-    from icor_cli.errors import RegistryInvalid, RegistryIOError
+    from icor_cli.errors import RegistryInvalid, RegistryIOError, os_reason
     from icor_cli.merge import merge_registries
     from icor_cli.store import RegistrySource, load
 
@@ -302,7 +302,7 @@ def merge(
     try:
         save.write_atomic(Path(ours), result.text.encode("utf-8"))
     except OSError as error:
-        raise RegistryIOError(f"{ours}: cannot write: {save.describe(error)}") from None
+        raise RegistryIOError(f"{ours}: cannot write: {os_reason(error)}") from None
     for conflict in result.conflicts:
         typer.echo(f"icor merge: conflict: {conflict}", err=True)
     if result.conflicts:

@@ -14,6 +14,7 @@ import typer
 
 from icor_cli.choices import ReportFormat
 from icor_cli.commands import source
+from icor_cli.commands.check import ReportFormatOption, default_format
 from icor_cli.errors import IcorError
 
 if TYPE_CHECKING:
@@ -144,12 +145,7 @@ def audit(
                        help="The published page: a file (text or HTML), - for standard "
                             "input, or an http(s) URL."),
     ],
-    fmt: Annotated[
-        ReportFormat | None,
-        typer.Option("--format", "-f",
-                     help="text, json, or github annotations (default: github when "
-                          "$GITHUB_ACTIONS is true, else text)."),
-    ] = None,
+    fmt: ReportFormatOption = None,
 ) -> None:
     """Compare a published member page with the registry.
 
@@ -168,7 +164,6 @@ def audit(
       icor render page | icor audit -
       icor audit https://example.org/about --format json
     """
-    from icor_cli.commands.check import default_format
     from icor_cli.publish.audit import audit_text
     from icor_cli.publish.source import read_page
     from icor_cli.render import audit as render
@@ -182,7 +177,7 @@ def audit(
     registry = _registry(ctx)
     read = read_page(page)
     result = audit_text(registry, read.text, read.display, read.html)
-    chosen = fmt or ReportFormat(default_format().value)
+    chosen = fmt or default_format()
     members = len(registry.members)
     if chosen is ReportFormat.json:
         render.render_json(result)

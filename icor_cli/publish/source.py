@@ -105,12 +105,13 @@ def write_output(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` all at once (``save.write_atomic``: a temporary file in
     the same directory, then ``os.replace``); on failure the old file is untouched and
     nothing is left behind (exit 3)."""
-    from icor_cli.save import describe, write_atomic
+    from icor_cli.errors import os_reason
+    from icor_cli.save import write_atomic
 
     if path.is_dir():
         raise RegistryIOError(f"{path}: is a directory")
     try:
         write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        raise RegistryIOError(f"{path}: cannot write: {describe(error)}; nothing "
+        raise RegistryIOError(f"{path}: cannot write: {os_reason(error)}; nothing "
                               "written") from None

@@ -33,6 +33,11 @@ def forced_terminal() -> bool:
     return os.environ.get(FORCE_TERMINAL_VAR) == "1"
 
 
+def stdout_is_terminal() -> bool:
+    """A person reads stdout: a terminal, or ``ICOR_FORCE_TERMINAL=1``."""
+    return forced_terminal() or is_terminal(sys.stdout)
+
+
 def console(stderr: bool = False) -> Console:
     """The one Rich console factory, on stdout or stderr: NO_COLOR honoured, markup and
     highlighting off (text is data), a pipe never pretends to be a terminal. On stdout
@@ -90,7 +95,7 @@ def write_diff(diff: str) -> None:
     """A unified diff on stdout. For a person at a terminal every line's control
     characters and bidirectional controls are shown escaped; piped, the diff is data and
     goes out as it is (``patch`` must be able to apply it)."""
-    if forced_terminal() or is_terminal(sys.stdout):
+    if stdout_is_terminal():
         from icor_cli.escape import visible_keep_tabs
 
         # split on LF only: splitlines() would also split on (and so drop) U+2028 and \x85

@@ -19,7 +19,7 @@ from icor_cli.escape import json_safe, visible
 from icor_cli.escape import visible_keep_tabs as shown
 from icor_cli.models import MEMBER_COLUMNS, OUTPUT_FORMATS
 from icor_cli.render import console as make_console
-from icor_cli.render import forced_terminal, is_terminal
+from icor_cli.render import stdout_is_terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,10 +34,6 @@ FORMATS = OUTPUT_FORMATS
 SEARCH_COLUMNS = (*MEMBER_COLUMNS, "matched", "match")
 
 Record = dict[str, Any]
-
-
-def stdout_is_terminal() -> bool:
-    return forced_terminal() or is_terminal(sys.stdout)
 
 
 def default_format() -> str:
